@@ -1,0 +1,68 @@
+"""Result objects shared by the engine, the HTTP API and the CI check.
+
+Findings never carry the matched text: a consumer that needs it slices the draft it already has.
+That keeps names out of JSON logs, audit records and CI output by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Finding:
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+    reasons: list[str] = field(default_factory=list)
+    identity: str | None = None  # shared by all mentions of one person / one anonymous source
+    action: str = "keep"
+    replacement: str | None = None
+    risk: str | None = None  # jigsaw risk for ANONYMOUS_SOURCE, inherited by its quasi-identifiers
+    kind: str | None = None  # sub-kind, e.g. "age" or "place" for QUASI_IDENTIFIER
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Identity:
+    """One person (or anonymous source) and every span that refers to it."""
+
+    id: str
+    entity_type: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+@dataclass
+class PolicyInfo:
+    name: str
+    version: str
+    digest: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ScreeningResult:
+    sanitized_text: str
+    findings: list[Finding]
+    policy: PolicyInfo
+    summary: dict[str, Any]
+    engine: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self, include_text: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if include_text:
+            out["sanitized_text"] = self.sanitized_text
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out["policy"] = self.policy.to_dict()
+        out["summary"] = self.summary
+        out["engine"] = self.engine
+        return out
