@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         from service.engine import Engine
     except ImportError as exc:
         return fail(f"service.engine is not available ({type(exc).__name__}: {exc})")
-    from service.errors import ConfigurationError
+    from service.errors import ConfigurationError, SourceguardError
     from service.evaluate import plain_presidio_sanitizer
     from service.nlp import configured_model_name
 
@@ -148,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         "sets": {},
     }
     for set_name, set_texts in sets.items():
-        measured = measure(systems, set_texts, args.reps)
+        try:
+            measured = measure(systems, set_texts, args.reps)
+        except SourceguardError as exc:  # e.g. the long draft exceeds SOURCEGUARD_MAX_CHARS
+            return fail(f"sourceguard refused the {set_name} set: {type(exc).__name__}: {exc}")
         sg = measured[SOURCEGUARD]["words_per_second"]
         pp = measured[PLAIN]["words_per_second"]
         results["sets"][set_name] = {  # type: ignore[index]
