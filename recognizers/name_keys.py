@@ -15,19 +15,95 @@ import re
 import unicodedata
 
 ARABIC_ARTICLES: frozenset[str] = frozenset(
-    "al el il ul a e ad ed as es ash esh at et ath az ar er an en ad-d".split()
+    [
+        "al",
+        "el",
+        "il",
+        "ul",
+        "a",
+        "e",
+        "ad",
+        "ed",
+        "as",
+        "es",
+        "ash",
+        "esh",
+        "at",
+        "et",
+        "ath",
+        "az",
+        "ar",
+        "er",
+        "an",
+        "en",
+        "ad-d",
+    ]
 )
 """Definite-article forms written before a surname with a hyphen or a space (al-/el-/a-/ash-)."""
 
 NAME_PARTICLES: frozenset[str] = ARABIC_ARTICLES | frozenset(
-    "bin ben ibn bint abu abou abo umm um om de di da del della du la le van von der den ter "
-    "dos das mac".split()
+    [
+        "bin",
+        "ben",
+        "ibn",
+        "bint",
+        "abu",
+        "abou",
+        "abo",
+        "umm",
+        "um",
+        "om",
+        "de",
+        "di",
+        "da",
+        "del",
+        "della",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "dos",
+        "das",
+        "mac",
+    ]
 )
 """Words inside a name that never identify anyone on their own."""
 
 HONORIFICS: frozenset[str] = frozenset(
-    "mr mrs ms miss dr prof sheikh shaikh sheik haji hajji hajj sayyid sayed imam mullah molavi "
-    "maulana mawlana ustadh ustaz ma ko maung daw u saya sayama".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "haji",
+        "hajji",
+        "hajj",
+        "sayyid",
+        "sayed",
+        "imam",
+        "mullah",
+        "molavi",
+        "maulana",
+        "mawlana",
+        "ustadh",
+        "ustaz",
+        "ma",
+        "ko",
+        "maung",
+        "daw",
+        "u",
+        "saya",
+        "sayama",
+    ]
 )
 """Titles and honorifics that may precede a name but are not part of it."""
 

@@ -1,0 +1,67 @@
+"""Shared plumbing for recognizers that classify candidate person mentions.
+
+Each role recognizer only says *whether* a mention carries its cue and *why*; finding the mentions
+(``person_mentions``) and packaging Presidio results happen here once.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.person_mentions import Mention, find_mentions
+
+REASONS_KEY = "sg_reasons"
+
+
+def make_result(
+    entity_type: str,
+    start: int,
+    end: int,
+    score: float,
+    recognizer: EntityRecognizer,
+    reasons: list[str],
+    **metadata: object,
+) -> RecognizerResult:
+    """A Presidio result whose metadata carries human-readable reasons (never the matched text)."""
+    meta: dict[str, object] = {
+        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        REASONS_KEY: reasons,
+    }
+    meta.update({f"sg_{k}": v for k, v in metadata.items()})
+    return RecognizerResult(entity_type, start, end, score, recognition_metadata=meta)
+
+
+class MentionRecognizer(EntityRecognizer):
+    """Base class: classify each candidate person mention from its context windows."""
+
+    ENTITY: str = ""
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            name=name or type(self).__name__,
+            supported_language="en",
+        )
+
+    def load(self) -> None:  # nothing to load: cue lists are read lazily and cached
+        pass
+
+    def classify(self, mention: Mention, text: str) -> tuple[float, list[str]] | None:
+        raise NotImplementedError
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        results = []
+        for mention in find_mentions(nlp_artifacts.tokens):
+            verdict = self.classify(mention, text)
+            if verdict:
+                score, reasons = verdict
+                results.append(
+                    make_result(self.ENTITY, mention.start, mention.end, score, self, reasons)
+                )
+        return results

@@ -1,0 +1,630 @@
+"""Candidate person mentions, found once per draft and shared by every person recognizer.
+
+spaCy's small English model misses many Arabic, Burmese or Tigrinya names and calls districts and
+factions PERSON. So candidates come from two sources: spaCy PERSON entities, and runs of
+capitalised words (with name particles such as al-, bin, de) that carry *person evidence* of their
+own: a title, an honorific, a kunya, a role cue, a speech verb, an age. Runs that name places,
+buildings or factions are dropped. Role recognizers then read each mention's context windows
+(``left``, ``appositive``) with their own cue lists.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from recognizers.lexicon import alternation, phrases
+from recognizers.name_keys import ARABIC_ARTICLES, HONORIFICS, KUNYA_PREFIXES, name_parts
+
+CACHE_KEY = "sourceguard.person_mentions"
+
+WORD_RE = re.compile(r"[^\W\d_](?:[\w’'\-]*[^\W_])?")
+POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
+RUN_GAP = frozenset({" ", "\u00a0"})
+NAME_PARTICLES_INSIDE = frozenset(
+    {
+        "bin",
+        "ibn",
+        "bint",
+        "de",
+        "di",
+        "da",
+        "van",
+        "von",
+        "der",
+        "al",
+        "el",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "del",
+    }
+)
+
+TITLE_WORDS = frozenset(
+    [
+        "President",
+        "Vice",
+        "Prime",
+        "Minister",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Interior",
+        "Finance",
+        "Justice",
+        "Deputy",
+        "Secretary-General",
+        "Secretary",
+        "General",
+        "Major",
+        "Lieutenant",
+        "Brigadier",
+        "Senior",
+        "Colonel",
+        "Captain",
+        "Commander",
+        "Governor",
+        "Special",
+        "Envoy",
+        "Representative",
+        "Rapporteur",
+        "High",
+        "Commissioner",
+        "Ambassador",
+        "Senator",
+        "Mayor",
+        "Chancellor",
+        "King",
+        "Queen",
+        "Crown",
+        "Prince",
+        "Emir",
+        "Sultan",
+        "Supreme",
+        "Leader",
+        "Ayatollah",
+        "Grand",
+        "Mufti",
+        "Pope",
+        "Patriarch",
+        "Archbishop",
+        "Cardinal",
+        "Molavi",
+        "Field",
+        "Marshal",
+        "Admiral",
+        "Chief",
+        "Judge",
+        "Speaker",
+        "Attorney",
+        "Prosecutor",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "UN",
+        "U.N.",
+        "EU",
+        "Regional",
+        "Opposition",
+        "Exiled",
+        "Former",
+        "United",
+        "Nations",
+        "European",
+        "Union",
+        "African",
+        "Arab",
+        "League",
+        "Provincial",
+        "Military",
+        "Army",
+        "Acting",
+        "Interim",
+        "Dr",
+        "Dr.",
+        "Prof",
+        "Prof.",
+        "Mr",
+        "Mr.",
+        "Mrs",
+        "Mrs.",
+        "Ms",
+        "Ms.",
+        "Sheikh",
+        "Imam",
+        "Mullah",
+        "Haji",
+        "Sayyid",
+    ]
+)
+"""Capitalised words that precede a name without being part of it."""
+
+PUBLIC_TITLE_WORDS = TITLE_WORDS - {
+    "Dr",
+    "Dr.",
+    "Prof",
+    "Prof.",
+    "Mr",
+    "Mr.",
+    "Mrs",
+    "Mrs.",
+    "Ms",
+    "Ms.",
+    "Former",
+    "Exiled",
+    "Haji",
+    "Sayyid",
+    "Imam",
+    "Mullah",
+    "Sheikh",
+}
+
+MONTHS_AND_DAYS = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+)
+
+SPEECH_AFTER_RE = re.compile(
+    r"^(?:’s|'s)?\s*(?:,[^,.;]{0,80},\s*)?(?:has |had |have |also |then |later |previously |again )?"
+    r"(?:said|says|told|tells|added|adds|recalled|recalls|explained|explains|wrote|writes|posted|"
+    r"described|describes|denied|denies|urged|urges|called|calls|warned|warns|confirmed|asked|"
+    r"insisted|stressed|noted|estimated|demanded|claimed|continued|agreed|replied|spoke|speaks)\b"
+)
+SPEECH_BEFORE_RE = re.compile(
+    r"(?:\b(?:said|says|added|according to|wrote|asked|recalled|explained)|[”\"],?)\s*$",
+    re.IGNORECASE,
+)
+AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\))")
+CREDIT_BEFORE_RE = re.compile(
+    r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
+    r"Illustration|Credit|Reporting|Additional reporting|Edited|Writing)(?: courtesy of| by)?:?)\s*$",
+    re.IGNORECASE,
+)
+_PREPOSITIONS = (
+    r"(?i:in|outside|near|towards|toward|into|across|around|through|between|at|from|via|along)"
+)
+_STRONG_PREPOSITIONS = r"(?i:in|outside|near|towards|toward|into|between)"
+_CAP_WORD = r"(?:[A-Z][\w’'\-]*|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z][\w’'\-]*)"
+_CAP_RUN = _CAP_WORD + r"(?:[ \u00a0]" + _CAP_WORD + r")*"
+PLACE_PREPOSITION_RE = re.compile(
+    r"\b" + _PREPOSITIONS + r"\s+(?:the\s+)?(?:" + _CAP_WORD + r"\s+){0,3}$"
+)
+STRONG_PLACE_PREPOSITION_RE = re.compile(
+    r"\b" + _STRONG_PREPOSITIONS + r"\s+(?:the\s+)?(?:" + _CAP_WORD + r"\s+){0,3}$"
+)
+PLACE_LIST_RE = re.compile(
+    r"\b"
+    + _STRONG_PREPOSITIONS
+    + r"\s+(?:the\s+)?("
+    + _CAP_RUN
+    + r"(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)"
+    + _CAP_RUN
+    + r")*)"
+)
+APPOSITIVE_RE = re.compile(
+    r"^(?:’s|'s)?\s*(?:(?:,|\(|—|–|-)\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?(?P<app>[^,;:()\n]{1,140})"
+    r"|\s+(?P<who>(?:who|whose|is|was)\b[^;:()\n]{1,140}))"
+)
+
+
+@dataclass
+class Mention:
+    """A candidate name span with the context windows the role recognizers read."""
+
+    start: int
+    end: int
+    text: str
+    parts: list[str]
+    evidence: list[str] = field(default_factory=list)
+    title: str = ""
+    left: str = ""
+    appositive: str = ""
+    right: str = ""
+    from_ner: bool = False
+    credit: bool = False
+
+    @property
+    def is_multiword(self) -> bool:
+        return len(self.parts) > 1
+
+
+@lru_cache(maxsize=1)
+def _non_person_heads() -> re.Pattern[str]:
+    heads = alternation(phrases("non_person_words.txt"))
+    return re.compile(
+        r"^(?:’s|'s)?\s+(?:(?:and|or|&)\s+(?:[A-Z][\w’'\-]*\s+){1,4})?" + heads + r"(?:e?s)?\b",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _non_person_head_words() -> frozenset[str]:
+    return frozenset(p.lower() for p in phrases("non_person_words.txt") if " " not in p)
+
+
+@lru_cache(maxsize=1)
+def _non_person_prefixes() -> frozenset[str]:
+    return frozenset(phrases("non_person_prefixes.txt"))
+
+
+@lru_cache(maxsize=1)
+def _person_cue_regex() -> re.Pattern[str]:
+    """Union of every role cue: used only to decide that a run is a person at all."""
+    items = (
+        phrases("citizen_journalist_cues.txt")
+        + phrases("at_risk_cues.txt")
+        + (
+            "(?:a|an|the) (?:\\w+ ){0,3}(?:spokes(?:man|woman|person)|official|leader|head|director|member|founder|editor|chief|officer)",
+        )
+    )
+    return re.compile(r"(?<![\w-])" + alternation(items, plural=True) + r"(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _role_before_regex() -> re.Pattern[str]:
+    """A role cue directly before the name: 'citizen journalist X', 'his brother, X'."""
+    return re.compile(_person_cue_regex().pattern + r"\s*,?\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _role_start_regex() -> re.Pattern[str]:
+    """A singular role noun opening an appositive: 'X, director of ...', 'X, a nurse ...'."""
+    items = (
+        phrases("citizen_journalist_cues.txt")
+        + phrases("at_risk_cues.txt")
+        + (
+            "head",
+            "director",
+            "chief",
+            "spokes(?:man|woman|person)",
+            "leader",
+            "member",
+            "founder",
+            "editor",
+            "officer",
+            "official",
+        )
+    )
+    return re.compile(
+        r"^(?:(?:a|an|the|his|her|their|another|one of (?:the|his|her|their))\s+)?(?:[\w’'\-]+\s+){0,4}?"
+        + alternation(items)
+        + r"(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def is_article_word(word: str) -> bool:
+    head, sep, tail = word.partition("-")
+    return bool(sep) and head in ARABIC_ARTICLES and tail[:1].isupper()
+
+
+ADJECTIVE_SUFFIXES = frozenset(
+    [
+        "based",
+        "backed",
+        "held",
+        "occupied",
+        "controlled",
+        "led",
+        "born",
+        "run",
+        "affiliated",
+        "aligned",
+        "linked",
+        "made",
+        "style",
+        "era",
+        "funded",
+        "owned",
+        "allied",
+    ]
+)
+
+
+def _is_namey(word: str) -> bool:
+    """Capitalised or article-prefixed, but not an adjective like 'Hamdaniyah-based'."""
+    if "-" in word and word.rsplit("-", 1)[1] in ADJECTIVE_SUFFIXES:
+        return False
+    return word[:1].isupper() or is_article_word(word)
+
+
+def _iter_runs(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised words joined by single spaces, name particles allowed inside."""
+    words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    pending_particle: tuple[int, int] | None = None
+    for i, (s, e) in enumerate(words):
+        word = text[s:e]
+        joined = bool(current) and text[current[-1][1] : s] in RUN_GAP
+        if pending_particle is not None and not (
+            text[pending_particle[1] : s] in RUN_GAP and _is_namey(word)
+        ):
+            pending_particle = None
+        if _is_namey(word):
+            if (
+                current
+                and (joined or pending_particle is not None)
+                and not POSSESSIVE_RE.search(text[current[-1][0] : current[-1][1]])
+            ):
+                if pending_particle is not None:
+                    current.append(pending_particle)
+                current.append((s, e))
+            else:
+                if current:
+                    runs.append(current)
+                current = [(s, e)]
+                if pending_particle is not None and not joined:
+                    current = [pending_particle, (s, e)]
+            pending_particle = None
+        elif word in NAME_PARTICLES_INSIDE and i + 1 < len(words):
+            if current and not joined:
+                runs.append(current)
+                current = []
+            pending_particle = (s, e)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+            pending_particle = None
+    if current:
+        runs.append(current)
+    return runs
+
+
+class _DocIndex:
+    """Per-draft lookups: sentence bounds, token at a character offset, entity labels."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sent_starts = [s.start_char for s in doc.sents] or [0]
+        self.token_at = {t.idx: t for t in doc}
+        self.person_chars: list[tuple[int, int]] = []
+        self.other_ent_chars: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                self.person_chars.append((ent.start_char, ent.end_char))
+            elif ent.label_ in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+                self.other_ent_chars.append((ent.start_char, ent.end_char, ent.label_))
+        self._person_starts = [s for s, _ in self.person_chars]
+        self._other_starts = [s for s, _, _ in self.other_ent_chars]
+        self.place_words = self._collect_place_words()
+
+    def _collect_place_words(self) -> frozenset[str]:
+        """Capitalised words the draft itself uses as places ("Hamdaniyah district")."""
+        words: set[str] = set()
+        for s, e, label in self.other_ent_chars:
+            if label in ("GPE", "LOC", "FAC"):
+                words.update(w.lower() for w in WORD_RE.findall(self.text[s:e]))
+        for match in PLACE_LIST_RE.finditer(self.text):
+            for item in re.split(r",\s*|,?\s+(?:and|or)\s+", match.group(1)):
+                if not POSSESSIVE_RE.search(item):
+                    words.update(w.lower() for w in WORD_RE.findall(item))
+        heads = _non_person_heads()
+        for run in _iter_runs(self.text):
+            end = run[-1][1]
+            if heads.match(self.text[end : end + 60]):
+                words.update(self.text[s:e].lower() for s, e in run)
+        return frozenset(words)
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        start = self.sent_starts[max(i, 0)]
+        end = self.sent_starts[i + 1] if i + 1 < len(self.sent_starts) else len(self.text)
+        return start, end
+
+    def overlaps_person(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._person_starts, end) - 1
+        while i >= 0:
+            s, e = self.person_chars[i]
+            if e > start:
+                return True
+            if e <= start and s < start - 200:
+                break
+            i -= 1
+        return False
+
+    def other_label(self, start: int, end: int) -> str | None:
+        i = bisect.bisect_right(self._other_starts, start) - 1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.other_ent_chars):
+                s, e, label = self.other_ent_chars[j]
+                if s <= start and e >= end:
+                    return label
+        return None
+
+
+def _strip_leading(
+    text: str, run: list[tuple[int, int]], index: _DocIndex
+) -> tuple[list[tuple[int, int]], list[str], bool]:
+    """Drop titles, honorifics and sentence-initial common words from the front of a run."""
+    stripped: list[str] = []
+    honorific = False
+    while run:
+        s, e = run[0]
+        word = text[s:e]
+        bare = POSSESSIVE_RE.sub("", word)
+        token = index.token_at.get(s)
+        if bare in TITLE_WORDS:
+            stripped.append(bare)
+        elif bare.lower() in HONORIFICS and len(run) > 1:
+            honorific = True
+            stripped.append(bare)
+        elif bare in MONTHS_AND_DAYS or (
+            token is not None
+            and token.is_sent_start
+            and (token.is_stop or token.pos_ not in ("PROPN",))
+            and len(run) > 1
+        ):
+            pass
+        elif (
+            token is not None
+            and token.pos_ == "ADJ"
+            and len(run) > 1
+            and bare.endswith(("an", "ian", "ish", "ese", "i"))
+            and not is_article_word(bare)
+        ):
+            pass  # demonyms: "Russian Foreign Minister ..."
+        elif token is not None and token.is_stop:
+            pass
+        else:
+            break
+        run = run[1:]
+    return run, stripped, honorific
+
+
+def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
+    text = index.text
+    run, stripped, honorific = _strip_leading(text, run, index)
+    if not run:
+        return None
+    start, end = run[0][0], run[-1][1]
+    last_word = text[run[-1][0] : end]
+    possessive = POSSESSIVE_RE.search(last_word)
+    if possessive and possessive.start() > 0:
+        end = run[-1][0] + possessive.start()
+    name = text[start:end]
+    parts = name_parts(name)
+    if not parts:
+        return None
+    sent_start, sent_end = index.sentence_bounds(start)
+    line_start = text.rfind("\n", 0, start) + 1
+    left = text[max(sent_start, line_start, start - 160) : start]
+    right = text[end : min(sent_end, end + 200)]
+    mention = Mention(start=start, end=end, text=name, parts=parts, left=left, right=right)
+    if stripped and any(w in PUBLIC_TITLE_WORDS for w in stripped):
+        mention.title = " ".join(stripped)
+        mention.evidence.append("title before the name")
+    if honorific:
+        mention.evidence.append("honorific before the name")
+    app = APPOSITIVE_RE.match(right)
+    if app:
+        mention.appositive = (app.group("app") or app.group("who") or "").strip()
+    mention.from_ner = index.overlaps_person(start, end)
+    if mention.from_ner:
+        mention.evidence.append("spaCy named-entity recognizer: PERSON")
+    mention.credit = bool(CREDIT_BEFORE_RE.search(text[max(line_start, start - 40) : start]))
+    if mention.credit:
+        mention.evidence.append("byline or credit")
+    first = text[start : run[0][1]]
+    if first.lower() in KUNYA_PREFIXES and len(run) > 1:
+        mention.evidence.append("kunya (Abu/Umm) name")
+    if SPEECH_AFTER_RE.match(right):
+        mention.evidence.append("speech verb after the name")
+    elif SPEECH_BEFORE_RE.search(left[-40:]):
+        mention.evidence.append("speech attribution before the name")
+    if AGE_AFTER_RE.match(right):
+        mention.evidence.append("age given after the name")
+    if mention.appositive and _role_start_regex().match(mention.appositive):
+        mention.evidence.append("role described after the name")
+    if _role_before_regex().search(left[-60:]):
+        mention.evidence.append("role cue before the name")
+    return mention
+
+
+NAME_ANCHORS = frozenset(
+    {
+        "title before the name",
+        "honorific before the name",
+        "kunya (Abu/Umm) name",
+        "byline or credit",
+    }
+)
+"""Evidence that survives every place signal: nobody writes "President Hamdaniyah"."""
+ROLE_EVIDENCE = frozenset(
+    {"role described after the name", "role cue before the name", "age given after the name"}
+)
+
+
+def _is_non_person(
+    mention: Mention, all_words: list[str], run_words: list[str], run_start: int, index: _DocIndex
+) -> str | None:
+    """A reason why this run names a place, building or group, or None."""
+    text = index.text
+    if _non_person_heads().match(text[mention.end : mention.end + 60]):
+        return "followed by a place or organisation word"
+    if any(w.lower() in _non_person_head_words() for w in all_words[1:]):
+        return "contains a place or organisation word"
+    if POSSESSIVE_RE.sub("", run_words[0]) in _non_person_prefixes():
+        return "starts like a place or faction name"
+    if all(w.isupper() and len(w) > 1 for w in run_words) and not mention.credit:
+        return "written in capitals"
+    evidence = set(mention.evidence)
+    possessive = bool(POSSESSIVE_RE.search(run_words[-1]))
+    before = text[max(0, run_start - 40) : mention.start]
+    title_or_credit = (
+        bool(mention.title) or mention.credit or "honorific before the name" in evidence
+    )
+    if not possessive and not title_or_credit and STRONG_PLACE_PREPOSITION_RE.search(before):
+        return "after a place preposition"
+    if evidence & NAME_ANCHORS:
+        return None
+    if not possessive and PLACE_PREPOSITION_RE.search(before):
+        return "after a place preposition"
+    if re.search(r"\b[Tt]he\s+(?:[A-Z][\w’'\-]*\s+){0,2}$", before):
+        return "after 'the'"
+    if len(run_words) == 1 and not mention.from_ner:
+        token = index.token_at.get(mention.start)
+        if token is not None and token.pos_ not in ("PROPN", "X"):
+            return "a capitalised common word"
+    label = index.other_label(mention.start, mention.end)
+    if label and label != "ORG" and not mention.from_ner:
+        return f"spaCy calls it {label}"
+    if evidence & ROLE_EVIDENCE:
+        return None
+    if all(w in index.place_words for w in (w.lower() for w in WORD_RE.findall(mention.text))):
+        return "used as a place elsewhere in the draft"
+    return None
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Every candidate person mention of the draft, in document order (cached on the doc)."""
+    cached = doc.user_data.get(CACHE_KEY)
+    if cached is not None:
+        return cached
+    index = _DocIndex(doc)
+    mentions: list[Mention] = []
+    for run in _iter_runs(index.text):
+        mention = _build_mention(run, index)
+        if mention is None or not mention.evidence:
+            continue
+        words = [index.text[s:e] for s, e in run if s >= mention.start]
+        all_words = [index.text[s:e] for s, e in run]
+        if _is_non_person(mention, all_words, words, run[0][0], index):
+            continue
+        mentions.append(mention)
+    doc.user_data[CACHE_KEY] = mentions
+    doc.user_data[CACHE_KEY + ".place_words"] = index.place_words
+    return mentions
+
+
+def place_words(doc: Doc) -> frozenset[str]:
+    """Lower-cased words the draft uses as places (computed with the mentions)."""
+    find_mentions(doc)
+    return doc.user_data[CACHE_KEY + ".place_words"]
