@@ -107,6 +107,7 @@ TITLE_WORDS = frozenset(
         "Spokesman",
         "Spokeswoman",
         "Spokesperson",
+        "Negotiator",
         "UN",
         "U.N.",
         "EU",
@@ -499,6 +500,15 @@ def _strip_leading(
     return run, stripped, honorific
 
 
+def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
+    """'Sasha would never ...': a lone proper noun followed by a verb, not a known place or group."""
+    token = index.token_at.get(start)
+    if token is None or token.pos_ != "PROPN" or token.i + 1 >= len(index.doc):
+        return False
+    nxt = index.doc[token.i + 1]
+    return nxt.idx >= end and nxt.pos_ in ("AUX", "VERB") and index.other_label(start, end) is None
+
+
 def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
     text = index.text
     run, stripped, honorific = _strip_leading(text, run, index)
@@ -539,6 +549,8 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         mention.evidence.append("speech verb after the name")
     elif SPEECH_BEFORE_RE.search(left[-40:]):
         mention.evidence.append("speech attribution before the name")
+    if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
+        mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):
         mention.evidence.append("age given after the name")
     if mention.appositive and _role_start_regex().match(mention.appositive):

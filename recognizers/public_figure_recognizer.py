@@ -66,7 +66,8 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     titles = alternation(phrases(TITLE_FILE))
     # "Foreign Minister X", "UN Special Envoy for Yemen, X", "the head of the council, X"
     before = re.compile(
-        r"(?<![\w-])(?P<cue>" + titles + r")(?:\s+(?:for|of|to|on)\s+[^,.;:]{1,80},)?\s*,?\s*$"
+        r"(?<![\w-])(?P<cue>" + titles + r")(?:\s+(?:for|of|to|on)\s+[^,.;:]{1,80},)?\s*,?\s*$",
+        re.IGNORECASE,
     )
     appositive = re.compile(r"^(?P<cue>" + alternation(phrases(ROLE_FILE)) + r")", re.IGNORECASE)
     return before, appositive

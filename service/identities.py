@@ -48,6 +48,8 @@ class Evidence:
     recognizer: str
     reasons: list[str]
     roster_id: str | None = None
+    start: int = 0
+    end: int = 0
 
 
 @dataclass
@@ -88,6 +90,8 @@ def _evidence(result: RecognizerResult) -> Evidence:
         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
         reasons=list(meta.get(REASONS_KEY, [])),
         roster_id=meta.get("sg_roster_id"),
+        start=result.start,
+        end=result.end,
     )
 
 
@@ -105,7 +109,15 @@ def _merge_spans(text: str, results: Iterable[RecognizerResult]) -> list[Mention
         span.evidence.append(_evidence(result))
     for span in spans:
         span.parts = [token_keys(p) for p in name_parts(text[span.start : span.end])]
-    return [s for s in spans if s.parts]
+        span.evidence = [e for e in span.evidence if not _partial_roster_word(text, e, span)]
+    return [s for s in spans if s.parts and s.evidence]
+
+
+def _partial_roster_word(text: str, evidence: Evidence, span: MentionSpan) -> bool:
+    """A roster first name or surname inside a longer, different name ("Alexander <Other>")."""
+    single_word = len(name_parts(text[evidence.start : evidence.end])) <= 1
+    inside = evidence.start > span.start or evidence.end < span.end
+    return evidence.entity_type == PROTECTED_SOURCE and single_word and inside
 
 
 def _same_person(a: set[str], b: set[str]) -> bool:

@@ -1,0 +1,276 @@
+"""PROTECTED_SOURCE: names and handles on the newsroom's protected-source roster.
+
+A roster entry is the strongest signal sourceguard has: the newsroom itself said this person must
+never be named. The roster holds only keyed digests of transliteration-insensitive name keys, so
+this recognizer finds every capitalized, name-shaped run of words in the draft (by regular
+expression, not spaCy, so it also works where the model misses an unfamiliar name), computes the
+same keys for each contiguous sub-run and looks their digests up:
+
+* a whole-name match ("Kareem as-Sabagh" for a registered "Karim al-Sabbagh") scores 1.0;
+* a single word matching a registered surname scores 0.9 (reporters shorten names);
+* a single word matching a registered given name scores 0.85, but only when the same entry is
+  also named in this draft: "Karim" alone is too common to flag on its own;
+* an ``@handle`` or profile link whose account is registered is a match too.
+
+Digests are cached per call, so a 50,000-word draft costs one HMAC per distinct key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.entities import PROTECTED_SOURCE
+from recognizers.handle_recognizer import iter_handle_mentions
+from recognizers.name_keys import NAME_PARTICLES, fold, name_parts, token_keys
+from service.roster import Roster
+
+MAX_NAME_WORDS = 5
+"""Longest sub-run (in name words) compared with the roster."""
+
+SPACED_PREFIXES: frozenset[str] = frozenset(
+    "al el abu abou abo umm um om bin ibn bint ben ould van von de di da del della dos das du "
+    "le la mac ter der den".split()
+)
+"""Particles that belong to the following name even when separated by a space ("Abu Layth",
+"bin Rashed"). Other article forms (a-, as-, ad-, ...) only count when hyphenated, because "As",
+"At" and "A" also start English sentences."""
+
+INNER_ARTICLES: tuple[str, ...] = (
+    "al el il ul ad ed as es ash esh at et ath az ar er an en a e".split()
+)
+"""Lower-case article forms glued to a name with a hyphen: al-, el-, a-, ad-, as-, ash-, ..."""
+
+COMMON_CAPITALIZED_WORDS: frozenset[str] = frozenset(
+    "the this that these those he she it they we you i a an and but or nor if in on at as by "
+    "for from of to with when where while what who whom whose why how after before during since "
+    "until our their his her its my your there here then now so yet also not no yes one some "
+    "many most all each every both".split()
+)
+"""Function words that start sentences; never a one-word surname or given-name match."""
+
+REASON_FULL = "matches protected-source roster entry (full name)"
+REASON_SINGLE_ALIAS = "matches protected-source roster entry (registered single-word name or alias)"
+REASON_SURNAME = "roster surname"
+REASON_GIVEN = "roster given name, entry also named in this draft"
+REASON_HANDLE = "roster handle"
+
+SCORE_FULL = 1.0
+SCORE_SURNAME = 0.9
+SCORE_GIVEN = 0.85
+SCORE_HANDLE = 1.0
+
+_L = r"[\p{L}\p{M}]"
+_APOS = "'’ʼ"
+_CAP = rf"\p{{Lu}}{_L}*(?:[{_APOS}](?!s(?!{_L})){_L}+)*"
+_HYPHEN = r"[-‐‑]"
+_ARTICLE = "(?:" + "|".join(sorted(INNER_ARTICLES, key=len, reverse=True)) + ")"
+_WORD = rf"(?:{_ARTICLE}{_HYPHEN})?{_CAP}(?:{_HYPHEN}(?:{_ARTICLE}{_HYPHEN})?{_CAP})*"
+_GAP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
+_CONNECTOR = "(?:" + "|".join(sorted(SPACED_PREFIXES, key=len, reverse=True)) + ")"
+NAME_RUN_REGEX = (
+    rf"(?<![\w@{_APOS}\-])(?:{_CONNECTOR}{_GAP})*{_WORD}(?:{_GAP}(?:{_CONNECTOR}{_GAP})*{_WORD})*"
+)
+"""A run of capitalized name-like words with the particles that may sit inside names."""
+
+_RUN_RE = regex.compile(NAME_RUN_REGEX)
+_PIECE_RE = regex.compile(r"[^\s\-‐‑]+")
+_POSSESSIVE_TAIL_RE = regex.compile(rf"[{_APOS}]s?$")
+_UNICODE_HYPHENS_RE = regex.compile(r"[‐‑]")
+NAME_KEY_VARIANTS = 16  # the cap ``name_keys`` applies; test_protected_source_recognizer checks
+
+
+@dataclass
+class _Unit:
+    """One identifying word of a run, with the particles attached before it."""
+
+    start: int
+    end: int
+    parts: list[str]
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    score: float
+    entry_ids: tuple[str, ...]
+    reasons: list[str] = field(default_factory=list)
+
+
+def _units(text: str, run_start: int, run_end: int) -> list[_Unit]:
+    units: list[_Unit] = []
+    pending: int | None = None  # start of particles waiting for their word
+    for piece in _PIECE_RE.finditer(text, run_start, run_end):
+        word = fold(piece.group())
+        hyphen_after = piece.end() < run_end and text[piece.end()] in "-‐‑"
+        if word in NAME_PARTICLES and (hyphen_after or word in SPACED_PREFIXES):
+            if pending is None:
+                pending = piece.start()
+            continue
+        start = pending if pending is not None else piece.start()
+        pending = None
+        end = piece.end()
+        trimmed = _POSSESSIVE_TAIL_RE.sub("", text[start:end])
+        end = start + len(trimmed)
+        units.append(_Unit(start, end, name_parts(_UNICODE_HYPHENS_RE.sub("-", text[start:end]))))
+    return units
+
+
+def _compose_keys(part_keys: list[list[str]]) -> frozenset[str]:
+    """``name_keys`` of a sub-run from its parts' sorted token keys (same order and cap)."""
+    variants: list[str] = [""]
+    for keys in part_keys:
+        variants = [f"{v} {k}".strip() for v in variants for k in keys][:NAME_KEY_VARIANTS]
+    return frozenset(v for v in variants if v)
+
+
+class ProtectedSourceRecognizer(EntityRecognizer):
+    """PROTECTED_SOURCE from a hashed roster; needs no NLP artifacts."""
+
+    def __init__(
+        self, roster: Roster, supported_language: str = "en", name: str | None = None
+    ) -> None:
+        self.roster = roster
+        super().__init__(
+            supported_entities=[PROTECTED_SOURCE],
+            name=name or "ProtectedSourceRecognizer",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str] | None = None,
+        nlp_artifacts: NlpArtifacts | None = None,
+    ) -> list[RecognizerResult]:
+        if entities and PROTECTED_SOURCE not in entities:
+            return []
+        roster = self.roster
+        if roster is None or len(roster) == 0 or not text:
+            return []
+
+        digest_cache: dict[str, str] = {}
+        keys_cache: dict[str, list[str]] = {}
+
+        def lookup(kind: str, keys: Iterable[str]) -> tuple[str, ...]:
+            digests = []
+            for k in keys:
+                d = digest_cache.get(k)
+                if d is None:
+                    d = digest_cache[k] = roster.key_digest(k)
+                digests.append(d)
+            return roster.ids_for_digests(kind, digests)
+
+        def part_keys(part: str) -> list[str]:
+            found = keys_cache.get(part)
+            if found is None:
+                found = keys_cache[part] = sorted(token_keys(part))
+            return found
+
+        hits: list[_Hit] = []
+        given_candidates: list[tuple[_Unit, tuple[str, ...]]] = []
+        named: set[str] = set()
+
+        for run in _RUN_RE.finditer(text):
+            units = _units(text, run.start(), run.end())
+            i = 0
+            while i < len(units):
+                unit = units[i]
+                if not unit.parts:
+                    i += 1
+                    continue
+                best: tuple[int, tuple[str, ...]] | None = None
+                window = units[i : i + MAX_NAME_WORDS]
+                window_keys = [[part_keys(p) for p in u.parts] for u in window]
+                for j in range(i + len(window) - 1, i - 1, -1):
+                    if not units[j].parts:
+                        continue
+                    keys = _compose_keys([k for u in window_keys[: j - i + 1] for k in u])
+                    ids = lookup("full", keys)
+                    if ids:
+                        best = (j, ids)
+                        break
+                if best is not None:
+                    j, ids = best
+                    single = sum(len(u.parts) for u in units[i : j + 1]) == 1
+                    reason = REASON_SINGLE_ALIAS if single else REASON_FULL
+                    hits.append(_Hit(unit.start, units[j].end, SCORE_FULL, ids, [reason]))
+                    named.update(ids)
+                    i = j + 1
+                    continue
+                i += 1
+                if len(unit.parts) != 1 or fold(text[unit.start : unit.end]) in (
+                    COMMON_CAPITALIZED_WORDS
+                ):
+                    continue
+                word_keys = frozenset(part_keys(unit.parts[0]))
+                ids = lookup("surnames", word_keys)
+                if ids:
+                    hits.append(_Hit(unit.start, unit.end, SCORE_SURNAME, ids, [REASON_SURNAME]))
+                    named.update(ids)
+                    continue
+                ids = lookup("given", word_keys)
+                if ids:
+                    given_candidates.append((unit, ids))
+
+        for mention in iter_handle_mentions(text):
+            ids = lookup("handles", frozenset({mention.account}))
+            if ids:
+                hits.append(_Hit(mention.start, mention.end, SCORE_HANDLE, ids, [REASON_HANDLE]))
+                named.update(ids)
+
+        for unit, ids in given_candidates:
+            confirmed = tuple(sorted(set(ids) & named))
+            if confirmed:
+                hits.append(_Hit(unit.start, unit.end, SCORE_GIVEN, confirmed, [REASON_GIVEN]))
+
+        return [self._result(hit) for hit in _merge_adjacent(text, hits)]
+
+    def _result(self, hit: _Hit) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=hit.score,
+            textual_explanation="; ".join(hit.reasons),
+        )
+        return RecognizerResult(
+            entity_type=PROTECTED_SOURCE,
+            start=hit.start,
+            end=hit.end,
+            score=hit.score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                "sg_roster_id": hit.entry_ids[0],
+                "sg_reasons": list(hit.reasons),
+            },
+        )
+
+
+_JOIN_RE = regex.compile(r"[\s\-‐‑]+")
+
+
+def _merge_adjacent(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """ "Karim" (given) + "al-Sabbagh" (surname) of one entry side by side become one span."""
+    merged: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if merged:
+            last = merged[-1]
+            gap = text[last.end : hit.start]
+            shared = set(last.entry_ids) & set(hit.entry_ids)
+            if shared and (not gap or _JOIN_RE.fullmatch(gap)) and hit.start >= last.end:
+                last.end = hit.end
+                last.score = max(last.score, hit.score)
+                last.entry_ids = tuple(sorted(shared))
+                last.reasons.extend(r for r in hit.reasons if r not in last.reasons)
+                continue
+        merged.append(hit)
+    return merged

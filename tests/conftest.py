@@ -1,0 +1,34 @@
+"""Shared fixtures: the spaCy model and the engine are loaded once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.nlp import SourceguardNlpEngine
+
+
+@pytest.fixture(scope="session")
+def nlp_engine() -> SourceguardNlpEngine:
+    engine = SourceguardNlpEngine()
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def engine(nlp_engine):  # type: ignore[no-untyped-def]
+    from service.anonymize import Secrets
+    from service.engine import Engine
+
+    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
+    return Engine.create(secrets=secrets, allow_list=[])
+
+
+def spans(recognizer, nlp_engine, text: str, entity: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The substrings a recognizer reports for one entity type, in order."""
+    artifacts = nlp_engine.process_text(text, "en")
+    results = recognizer.analyze(text, [entity], artifacts)
+    return [
+        text[r.start : r.end]
+        for r in sorted(results, key=lambda r: r.start)
+        if r.entity_type == entity
+    ]
