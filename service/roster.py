@@ -254,9 +254,6 @@ class Roster:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __bool__(self) -> bool:
-        return True  # an empty roster is still a roster; use len() for "has entries"
-
     # -- lookups --------------------------------------------------------------------------------
 
     def _reindex(self) -> None:
@@ -373,7 +370,7 @@ def _read_json(path: Path, what: str) -> tuple[Any, bytes]:
     except OSError as exc:
         raise RosterError(f"cannot read {what} {path.name}: {exc.strerror}") from None
     try:
-        return json.loads(raw.decode("utf-8")), raw
+        return json.loads(raw.decode("utf-8-sig")), raw
     except UnicodeDecodeError:
         raise RosterError(f"{what} {path.name} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:

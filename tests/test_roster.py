@@ -349,3 +349,9 @@ def test_import_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     with pytest.raises(RosterError, match="must not overwrite"):
         import_plain_file(src, src, KEY)
     assert json.loads(src.read_text()) == PLAIN
+
+
+def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    src = tmp_path / "plain.json"
+    src.write_bytes(b"\xef\xbb\xbf" + json.dumps(PLAIN).encode())
+    assert import_plain_file(src, tmp_path / "roster.json", KEY) == 4
