@@ -1,6 +1,6 @@
 """Corpus figures for the anonymous-source recognizer: cue recall, quasi recall and precision.
 
-Usage: .venv/bin/python bench/anon_eval.py [corpus_dir] [-v]
+Usage: .venv/bin/python bench/anon_eval.py [corpus_dir] [-v] [--no-nlp]
 Skips cleanly (exit 0) when the development corpus (../shared/corpus) is absent.
 """
 
@@ -28,6 +28,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    use_nlp = "--no-nlp" not in argv
     args = [a for a in argv if not a.startswith("-")]
     corpus = Path(args[0]) if args else DEFAULT_CORPUS
     if not corpus.is_dir():
@@ -50,7 +51,8 @@ def main(argv: list[str]) -> int:
             continue
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         text = txt_path.read_text(encoding="utf-8")
-        results = rec.analyze(text, None, engine.process_text(text))
+        artifacts = engine.process_text(text) if use_nlp else None
+        results = rec.analyze(text, None, artifacts)
         sources = [r for r in results if r.entity_type == "ANONYMOUS_SOURCE"]
         quasi = [r for r in results if r.entity_type == "QUASI_IDENTIFIER"]
         gold_quasi_occ = [

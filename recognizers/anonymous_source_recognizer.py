@@ -74,13 +74,14 @@ ANONYMITY_CUE_PATTERNS: tuple[str, ...] = (
     r"(?:strict\s+|complete\s+|full\s+)?anonymity",
     # spoke anonymously
     r"(?:spoke|speaks?|speaking|spoken|talked|talks?|talking|commented|commenting|said|says"
-    r"|wrote|writing|quoted|interviewed|responded|replied)\s+"
-    r"(?:to\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+)?anonymously",
+    r"|told|tells|testified|wrote|writing|quoted|interviewed|responded|replied)\s+"
+    r"(?:[\w’'-]+\s+){0,3}?anonymously",
     # asked not to be named / identified
     r"asked\s+(?:us\s+|reporters\s+|journalists\s+|the\s+[\w-]+\s+)?(?:not\s+to\s+be|to\s+not\s+be)"
     r"\s+(?:named|identified|quoted\s+by\s+name)",
     r"(?:asked|asking|requested|requesting)\s+(?:us\s+|reporters\s+|journalists\s+|the\s+[\w-]+\s+)?"
-    r"not\s+to\s+(?:name|identify|publish|use|print|reveal|give)\s+(?:{pron}\b|{poss}\s+{name})",
+    r"not\s+to\s+(?:(?:name|identify)\s+{pron}\b|(?:name|identify|publish|use|print|reveal|give)"
+    r"\s+{poss}\s+{name})",
     r"(?:asked|asking|requested|requesting|insisted|insisting)\s+(?:that|for)\s+{poss}\s+{name}\s+"
     r"(?:to\s+)?(?:be\s+(?:withheld|kept\s+(?:secret|private|confidential))"
     r"|(?:not|never)\s+(?:to\s+)?(?:be\s+)?{be_gone})",
@@ -111,7 +112,7 @@ ANONYMITY_CUE_PATTERNS: tuple[str, ...] = (
     r"(?:is|are|was|were|been)\s+not\s+(?:named|identified)\s+(?:here|in\s+this\s+(?:article|report"
     r"|story|piece)|for\s+(?:{poss}\s+(?:own\s+)?)?(?:safety|security|protection)"
     r"|for\s+security\s+reasons|to\s+protect)",
-    r"(?:identified|named|described|referred\s+to)\s+only\s+(?:as\s+(?:an?|the)\s+"
+    r"(?:identified|named|described|referred\s+to)\s+only\s+(?:as\s+(?:an?|the)(?=\s)"
     r"|by\s+(?:{poss}\s+)?(?:profession|occupation|job|role|title|rank|position|initials?))",
     r"(?:to|in\s+order\s+to)\s+protect\s+(?:{poss}|the\s+sources?[’']s?)\s+(?:identit(?:y|ies)"
     r"|anonymity)",
@@ -145,7 +146,7 @@ INDEFINITE_DETERMINERS: frozenset[str] = frozenset(
 )
 RELATIVE_PRONOUNS: frozenset[str] = frozenset({"who", "whose", "which", "whom"})
 SUBORDINATORS: frozenset[str] = frozenset(
-    "because as since although though while when whenever after before until unless if where".split()
+    "because as since although though while when whenever after before until unless if".split()
 )
 """Words opening a clause inside a noun phrase: its first verb is not the sentence's main verb."""
 
@@ -211,7 +212,10 @@ JOB_NOUNS: tuple[str, ...] = (
     "monk", "nun", "cleric", "mullah", "muezzin", "mukhtar", "village elder", "tribal elder",
     "elder", "headman", "chief", "administrator", "manager", "director", "supervisor",
     "civil servant", "employee", "worker", "staffer", "staff member", "official", "diplomat",
-    "retiree", "pensioner", "housewife",
+    "retiree", "pensioner", "housewife", "leader", "community leader", "organiser", "coordinator",
+    "representative", "negotiator", "mediator", "monitor", "observer", "delegate", "councillor",
+    "councilor", "inspector", "auditor", "prison doctor", "intern", "trainee", "apprentice",
+    "caretaker", "gravedigger", "undertaker", "mason", "painter", "decorator",
     # security services, armed groups
     "soldier", "conscript", "recruit", "officer", "police officer", "policeman", "policemen",
     "policewoman", "guard", "prison guard", "border guard", "jailer", "warden", "interrogator",
@@ -264,7 +268,8 @@ WORKPLACE_NOUNS: tuple[str, ...] = (
     "directorate", "department", "office", "police station", "station", "headquarters",
     "court", "newspaper", "channel", "radio station", "tv station", "television", "mosque",
     "church", "monastery", "mine", "port", "airport", "refinery", "embassy", "consulate",
-    "militia", "faction", "army", "police", "civil defence", "civil defense", "security service", "intelligence service",
+    "militia", "faction", "army", "police", "civil defence", "civil defense", "security service",
+    "intelligence service",
     "workshop", "garage", "restaurant", "hotel", "shop", "store",
 )  # fmt: skip
 """Workplaces and units: "at a penal colony in X", "for the local council", "in the brigade"."""
@@ -272,7 +277,9 @@ WORKPLACE_NOUNS: tuple[str, ...] = (
 UNIT_NAME_WORDS: tuple[str, ...] = (
     "Brigade", "Battalion", "Regiment", "Division", "Corps", "Branch", "Directorate", "Hospital",
     "Prison", "Colony", "Unit", "Forces", "Force", "Army", "Front", "Militia", "Guard", "Clinic",
-    "School", "University", "Ministry", "Bank",
+    "School", "University", "Ministry", "Bank", "Council", "Committee", "Commission", "Party",
+    "Movement", "Organisation", "Organization", "Agency", "Office", "Court", "Service",
+    "Parliament", "Police", "Department", "Company", "Factory", "Centre", "Center",
 )  # fmt: skip
 
 PLACE_WORDS: tuple[str, ...] = (
@@ -395,6 +402,42 @@ CUE_RE = re.compile(
     re.IGNORECASE,
 )
 
+CUE_KEYWORDS: tuple[str, ...] = (
+    "anonym", "name", "naming", "identi", "authori", "permitted", "allowed", "cleared",
+    "entitled", "empowered", "background", "record", "attribution", "fear", "withh",
+)  # fmt: skip
+"""Every cue contains one of these: the full cue regex only runs in windows around them."""
+_CUE_WINDOW = 220
+
+
+def find_cues(text: str) -> list[re.Match[str]]:
+    """Anonymity cue matches in text order; linear, with the costly regex run only near keywords."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased
+        return list(CUE_RE.finditer(text))
+    hits: list[int] = []
+    for word in CUE_KEYWORDS:
+        i = lowered.find(word)
+        while i >= 0:
+            hits.append(i)
+            i = lowered.find(word, i + len(word))
+    windows: list[list[int]] = []
+    for k in sorted(hits):
+        ws, we = max(0, k - _CUE_WINDOW), min(len(text), k + _CUE_WINDOW)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = we
+        else:
+            windows.append([ws, we])
+    out: list[re.Match[str]] = []
+    last_end = -1
+    for ws, we in windows:
+        for m in CUE_RE.finditer(text, ws, we):
+            if m.start() >= last_end:
+                out.append(m)
+                last_end = m.end()
+    return out
+
+
 _WORD_RE = re.compile(r"[\w’'][\w’'-]*")
 _LEAD_JUNK_RE = re.compile(
     r"(?:\s|<[^>]*>|&[a-z]+;|[-*>#•“\"‘'(\[_|=+~]|\d+\.\s)*"
@@ -413,7 +456,8 @@ _AGE_LIKE_RE = re.compile(r"^\d+(?:-year-old|-years-old|s)?$|year-old$", re.IGNO
 _CAPW = (
     r"(?:(?:al|el|ad|ash|as|at|ar|az|an|ed|es|ul|a|e)[-‑])?[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'‑-]*"
 )
-_PLACE_NAME = rf"(?-i:{_CAPW}(?:\s+{_CAPW}|\s+(?:al|el|ad|ash|as|at|ar|az|an|ed|es|ul|bin|ibn|e|de|du)[-\s]{_CAPW}){{0,3}})"
+_PARTICLE = r"(?:al|el|ad|ash|as|at|ar|az|an|ed|es|ul|bin|ibn|e|de|du)"
+_PLACE_NAME = rf"(?-i:{_CAPW}(?:\s+{_CAPW}|\s+{_PARTICLE}[-\s]{_CAPW}){{0,3}})"
 _PLACE_WORDS_ALT = _alt(PLACE_WORDS)
 _LARGE = COUNTRIES + LARGE_CITIES + REGIONS
 _LARGE_SET = frozenset(p.casefold() for p in _LARGE)
@@ -428,6 +472,11 @@ PLACE_AFTER_PREP_RE = re.compile(
 PLACE_WORD_OF_RE = re.compile(
     rf"(?<![\w-])(?:village|town|hamlet|neighbourhood|neighborhood|district|camp|township|suburb"
     rf"|quarter|area)\s+(?:of|called|named)\s+(?P<p>{_PLACE_NAME})(?![\w-])"
+)
+_MEMBER_OF_RE = re.compile(
+    r"(?:member|fighter|commander|officer|official|employee|staff|ranks|leader|militant|soldier"
+    r"|recruit|volunteer|worker|cadre|operative|part)s?\s+of\b",
+    re.IGNORECASE,
 )
 PLACE_NUMBERED_RE = re.compile(
     r"(?<![\w-])(?:Ward|Block|Sector|Zone|Camp|Quarter|Street|Kebele|Woreda|Microdistrict|District"
@@ -476,22 +525,26 @@ _FAMILY_MODS = (
 )
 FAMILY_CLAUSE_RE = re.compile(
     rf"(?<![\w-])(?P<q>{_QUANT}?)(?P<poss>whose|his|her|their)\s+{_FAMILY_MODS}"
-    rf"(?P<n>{_FAMILY_ALT}|{_ASSOC_ALT})(?![\w’'-])(?P<rest>[^,.;:!?()“”\"<\n]{{0,120}}?)"
+    rf"(?P<n>{_FAMILY_ALT}|{_ASSOC_ALT})(?:s|es)?(?![\w’'-])(?P<rest>[^,.;:!?()“”\"<\n]{{0,120}}?)"
     + _CLAUSE_END,
     re.IGNORECASE,
 )
+_CHILDREN = r"(?:children|sons|daughters|kids|boys|girls)"
 PARENT_OF_RE = re.compile(
     r"(?<![\w-])(?:mother|father|parent|grandmother|grandfather|grandparent)\s+of\s+"
-    r"(?:one\s+of\s+the\s+[\w-]+|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|several|many|young\s+children|twins|\w+\s+(?:children|sons|daughters|kids)))"
+    r"(?:one\s+of\s+the\s+[\w-]+"
+    r"|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many|twins)"
+    rf"(?:\s+(?:young\s+)?{_CHILDREN})?"
+    rf"|\w+\s+{_CHILDREN})"
     r"|(?<![\w-])(?:widow|widower|orphan)(?![\w-])",
     re.IGNORECASE,
 )
 RELATION_OF_RE = re.compile(
     r"(?<![\w-])(?P<n>son|daughter|brother|sister|cousin|uncle|aunt|nephew|niece|wife|husband"
     r"|mother|father|grandson|granddaughter|relative|friend|colleague|neighbour|neighbor"
-    r"|classmate|brother-in-law|sister-in-law)\s+of\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:[\w-]+)|(?-i:" + _PLACE_NAME + r"))(?![\w-])",
+    r"|classmate|brother-in-law|sister-in-law)\s+of\s+(?:(?:an?|the|one\s+of\s+the)\s+"
+    r"[\w’'-]+(?:\s+(?!(?:who|whose|which|said|told|spoke|and|in|from|at|near)\b)[\w’'-]+){0,2}"
+    r"|(?-i:" + _PLACE_NAME + r"))",
     re.IGNORECASE,
 )
 """'the brother of a detained activist', 'a cousin of <Name>': a link to someone identifiable."""
@@ -532,7 +585,7 @@ DETENTION_RE = re.compile(
 WORKPLACE_RE = re.compile(
     r"(?<![\w-])(?:at|for|with|in|from|of|on)\s+(?:(?:a|an|the|one\s+of\s+the|his|her|their|its)\s+)?"
     r"(?:[\w’'-]+\s+){0,3}?" + _alt(WORKPLACE_NOUNS, escape=False) + r"s?"
-    rf"(?:\s+(?:in|of|near|outside)\s+(?:the\s+)?{_PLACE_NAME})?(?![\w-])",
+    rf"(?:\s+(?:in|of|near|outside)\s+(?:the\s+)?{_PLACE_NAME}(?:\s+{_PLACE_WORDS_ALT})?)?(?![\w-])",
     re.IGNORECASE,
 )
 _WORKPLACE_AFTER_RE = re.compile(r"\s+" + _alt(WORKPLACE_NOUNS, escape=False) + r"s?\b", re.I)
@@ -615,8 +668,10 @@ class _Context:
     def __init__(self, text: str, nlp_artifacts: NlpArtifacts | None) -> None:
         self.text = text
         doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
-        if doc is not None and (len(doc) == 0 or doc.text != text):
-            doc = None
+        if doc is not None and (
+            len(doc) == 0 or doc.text != text or not doc.has_annotation("SENT_START")
+        ):
+            doc = None  # another text, or no sentence boundaries: fall back to regexes
         self.doc = doc
 
     def _token_index(self, pos: int) -> int:
@@ -734,13 +789,13 @@ class AnonymousSourceRecognizer(EntityRecognizer):
     def find_sources(self, text: str, nlp_artifacts: NlpArtifacts | None = None) -> list[_Source]:
         ctx = _Context(text, nlp_artifacts)
         by_key: dict[int, _Source] = {}
-        for m in CUE_RE.finditer(text):
+        for m in find_cues(text):
             src = self._source_for_cue(ctx, m.start(), m.end())
             if src is None:
                 continue
             known = by_key.get(src.key)
-            if known is None:
-                # a second cue inside an existing source's span belongs to that source
+            if known is None and not src.described:
+                # a bare cue inside an existing source's span belongs to that source
                 known = next((s for s in by_key.values() if s.start <= src.cue_start < s.end), None)
             if known is not None:
                 known.start = min(known.start, src.start)
@@ -763,7 +818,7 @@ class AnonymousSourceRecognizer(EntityRecognizer):
         s_start, s_end = ctx.sentence(cue_start)
         s_end = max(s_end, cue_end)
         np = self._subject(ctx, s_start, s_end, cue_start, cue_end)
-        cue_text = " ".join(text[cue_start:cue_end].split()).lower()
+        cue_text = _cue_label(text[cue_start:cue_end])
         desc_scopes: list[tuple[int, int]] = []
         pred_scopes: list[tuple[int, int]] = []
         linked = False
@@ -840,15 +895,26 @@ class AnonymousSourceRecognizer(EntityRecognizer):
             return None
         first = toks[0]
         low = first.text.lower()
+        if re.search(r"[“\"]|&ldquo;", text[s_start:first_pos]):
+            # the sentence opens with a quote: its first words are the quote, not the subject
+            return self._embedded_subject(ctx, toks, s_end, cue_start, cue_end)
         if low in SUBJECT_PRONOUNS:
             return _NP(first.start, first.end, "pronoun")
+        np: _NP | None = None
         if low in INDEFINITE_DETERMINERS or (first.tag == "NNS" and first.text[:1].isupper()):
-            return self._np_from(ctx, toks, 0, s_end, "indef")
-        if low == "the":
+            np = self._np_from(ctx, toks, 0, s_end, "indef")
+        elif low == "the":
             np = self._np_from(ctx, toks, 0, s_end, "def")
             if re.search(r",\s+(?:an?|one)\s", text[np.start : np.end], re.IGNORECASE):
                 np.kind = "def_intro"
-            return np
+        if np is not None:
+            if _mentions_person(text[np.start : np.end]):
+                return np
+            # "The strikes continued, a local official told AFP, requesting anonymity."
+            embedded = self._embedded_subject(ctx, toks, s_end, cue_start, cue_end)
+            if embedded is not None:
+                return embedded
+            return np if np.start <= cue_start <= np.end + 12 else None
         if (
             low in ("his", "her", "their")
             and len(toks) > 1
@@ -882,13 +948,15 @@ class AnonymousSourceRecognizer(EntityRecognizer):
     ) -> _NP | None:
         """A speaker inside the sentence: '“...,” a rebel source told ...', 'said a nurse ...',
         'Speaking on condition of anonymity, a guard said ...'."""
-        text = ctx.text
         best_before: tuple[int, str] | None = None  # (token index, kind)
         best_after: tuple[int, str] | None = None
+        last_name = -10
         for i, tok in enumerate(toks):
             low = tok.text.lower()
             is_det = low in ("a", "an", "one", "another")
             is_name = not is_det and self._is_name_at(toks, i)
+            if is_name:
+                last_name = i
             if not (is_det or is_name) or i == 0:
                 continue
             prev = toks[i - 1]
@@ -903,6 +971,15 @@ class AnonymousSourceRecognizer(EntityRecognizer):
             if not boundary:
                 continue
             kind = "indef" if is_det else "name"
+            if (
+                is_det
+                and last_name >= 0
+                and all(
+                    t.text == "," or t.text[:1].isdigit() or t.text[:1].isupper() or t.text == "-"
+                    for t in toks[last_name + 1 : i]
+                )
+            ):
+                kind = "name"  # "said Ahmed, 32, a pharmacist who ...": the named person again
             if tok.start < cue_start:
                 best_before = (i, kind)
             elif best_after is None and tok.start >= cue_end:
@@ -916,7 +993,6 @@ class AnonymousSourceRecognizer(EntityRecognizer):
         np = self._np_from(ctx, toks, i, s_end, "indef", embedded=True)
         if np.end <= np.start:
             return None
-        del text
         return np
 
     def _np_from(
@@ -1066,8 +1142,8 @@ class AnonymousSourceRecognizer(EntityRecognizer):
         for m in UNIT_NAME_RE.finditer(seg):
             add(m.start(), m.end(), "unit")
         # place
-        for s, e in self._places(ctx, a, b):
-            out.append(_Detail(s, e, "place"))
+        for s, e, kind in self._places(ctx, a, b):
+            out.append(_Detail(s, e, kind))
         for m in DETENTION_RE.finditer(seg):
             kind = "time" if re.search(r"\d|for\s|last\s|in\s", m.group("e")) else "other"
             add(m.start("e"), m.end("e"), kind)
@@ -1087,8 +1163,8 @@ class AnonymousSourceRecognizer(EntityRecognizer):
             if w:
                 out.append(_Detail(a + w.start(), a + w.end(), "job"))
         for m in DETENTION_RE.finditer(seg):
-            kind = "time" if re.search(r"\d|for\s|last\s|in\s", m.group("e")) else "other"
-            out.append(_Detail(a + m.start("e"), a + m.end("e"), kind))
+            if re.search(r"\s(?:for|in|last)\s", m.group("e")):  # "he had been held for 11 days"
+                out.append(_Detail(a + m.start("e"), a + m.end("e"), "time"))
         for m in FAMILY_CLAUSE_RE.finditer(seg):
             if m.group("poss").lower() == "whose":
                 continue
@@ -1135,49 +1211,53 @@ class AnonymousSourceRecognizer(EntityRecognizer):
             out.append((start, m.end()))
         return out
 
-    def _places(self, ctx: _Context, a: int, b: int) -> list[tuple[int, int]]:
+    def _places(self, ctx: _Context, a: int, b: int) -> list[tuple[int, int, str]]:
+        """Places finer than a city as (start, end, "place"); organisations after "of" as units."""
         text = ctx.text
-        out: list[tuple[int, int]] = []
+        toks = ctx.tokens(a, b) if ctx.doc is not None else []
+        ents = {t.start: t.ent for t in toks}
+        out: list[tuple[int, int, str]] = []
         for m in PLACE_WITH_WORD_RE.finditer(text, a, b):
             name = m.group("p")
             if _is_large(name) and m.group("w").lower() not in ("neighbourhood", "district"):
                 continue
-            if _not_place(name):
-                continue
-            out.append((m.start("p"), m.end()))
+            if not _not_place(name):
+                out.append((m.start("p"), m.end(), "place"))
         for rx in (PLACE_AFTER_PREP_RE, PLACE_WORD_OF_RE):
             for m in rx.finditer(text, a, b):
                 name = m.group("p")
-                if _is_large(name) or _not_place(name) or _is_unit_name(name):
+                if _is_large(name) or _not_place(name):
                     continue
-                out.append((m.start("p"), m.end("p")))
+                member_of = ents.get(m.start("p")) in ("ORG", "NORP") and bool(
+                    _MEMBER_OF_RE.search(text, max(a, m.start() - 30), m.start() + 3)
+                )
+                if _is_unit_name(name) or member_of:
+                    out.append((m.start("p"), m.end("p"), "unit"))  # "a member of <faction>"
+                else:
+                    out.append((m.start("p"), m.end("p"), "place"))
         for rx in (PLACE_VAGUE_RE, PLACE_DIRECTION_CITY_RE, PLACE_NUMBERED_RE):
             for m in rx.finditer(text, a, b):
-                out.append((m.start(), m.end()))
-        if ctx.doc is not None:
-            toks = ctx.tokens(a, b)
-            i = 0
-            while i < len(toks):
-                tok = toks[i]
-                j = i + 1
-                if tok.ent in ("GPE", "LOC", "FAC") and tok.iob == "B":
-                    while j < len(toks) and toks[j].iob == "I":
-                        j += 1
-                    start, end = tok.start, toks[j - 1].end
-                    name = text[start:end]
-                    if tok.text.lower() == "the" and j - i > 1:
-                        start = toks[i + 1].start
-                        name = text[start:end]
-                    after = text[end : end + 40]
-                    if (
-                        name[:1].isupper()
-                        and not _is_large(name)
-                        and not _not_place(name)
-                        and not _is_unit_name(name)
-                        and not _WORKPLACE_AFTER_RE.match(after)
-                    ):
-                        out.append((start, end))
-                i = j
+                out.append((m.start(), m.end(), "place"))
+        i = 0
+        while i < len(toks):  # spaCy GPE/LOC/FAC entities
+            tok = toks[i]
+            j = i + 1
+            if tok.ent in ("GPE", "LOC", "FAC") and tok.iob == "B":
+                while j < len(toks) and toks[j].iob == "I":
+                    j += 1
+                start, end = tok.start, toks[j - 1].end
+                if tok.text.lower() == "the" and j - i > 1:
+                    start = toks[i + 1].start
+                name = text[start:end]
+                if (
+                    name[:1].isupper()
+                    and not _is_large(name)
+                    and not _not_place(name)
+                    and not _is_unit_name(name)
+                    and not _WORKPLACE_AFTER_RE.match(text, end, min(len(text), end + 40))
+                ):
+                    out.append((start, end, "place"))
+            i = j
         return out
 
     # -- results --------------------------------------------------------------------------
@@ -1253,6 +1333,20 @@ def jigsaw_risk(kinds: list[str] | set[str] | tuple[str, ...]) -> str:
     if len(ks) >= RISK_HIGH_MIN_KINDS or ("place" in ks and ks & {"job", "family"}):
         return "high"
     return "medium"
+
+
+_CUE_VOCABULARY = frozenset(
+    w for p in ANONYMITY_CUE_PATTERNS + tuple(_SUBST.values()) for w in re.findall(r"[a-z]{2,}", p)
+) | frozenset(
+    """authorised authorized unauthorised unauthorized identity identities names surnames
+    conditions withheld didn't doesn't don't wouldn't won't can't couldn't""".split()
+)
+
+
+def _cue_label(cue: str) -> str:
+    """The cue for reasons, with any word outside the cue vocabulary (an outlet, a name) elided."""
+    words = [w if w in _CUE_VOCABULARY else "…" for w in re.findall(r"[\w’'-]+", cue.lower())]
+    return re.sub(r"(?:… )+…", "…", " ".join(words))
 
 
 def _mentions_person(phrase: str) -> bool:
@@ -1347,9 +1441,12 @@ def _clean(details: list[_Detail], text: str) -> list[_Detail]:
             for c in containers
         ):
             continue  # "husband is held in <camp>": the camp describes the husband
-        if any(k.kind == d.kind and k.start <= d.start and d.end <= k.end for k in kept):
+        same = next(
+            (k for k in kept if k.kind == d.kind and d.start < k.end and k.start < d.end), None
+        )
+        if same is not None:  # overlapping details of one kind merge ("at Branch" + "Branch 215")
+            same.start, same.end = min(same.start, d.start), max(same.end, d.end)
             continue
-        kept = [k for k in kept if not (k.kind == d.kind and d.start <= k.start and k.end <= d.end)]
         kept.append(d)
     # an anaphoric repeat of the same job ("A lawyer ... The lawyer, who ...") adds nothing
     seen_jobs: list[str] = []
