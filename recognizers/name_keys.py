@@ -1,8 +1,8 @@
 """Transliteration-insensitive keys for personal names.
 
 The same Arabic, Slavic or Persian name reaches an English draft in many spellings: al-Halabi,
-el-Halaby and Alhalabi; Mohammad, Muhammad and Mohammed; Yusuf and Yousef; Hrytsevich and
-Gritsevich. Matching on a *key* that erases those differences lets one identity keep all its
+el-Halaby and Alhalabi; Mohammad, Muhammad and Mohammed; Yunis and Younes; Hrytsenko and
+Gritsenko. Matching on a *key* that erases those differences lets one identity keep all its
 mentions and lets the protected-source roster match a name it was registered under differently.
 
 The key is deliberately lossy (every vowel run becomes "a", doubled letters collapse): a false
@@ -134,7 +134,7 @@ _EQUIVALENCES: tuple[tuple[str, str], ...] = (
 )
 _VOWEL_RUN_RE = re.compile(r"[aeiou]+")
 _DOUBLE_RE = re.compile(r"(.)\1+")
-# Slavic initial H/G (Belarusian and Ukrainian H where Russian has G): Hrytsevich = Gritsevich.
+# Slavic initial H/G (Belarusian and Ukrainian H where Russian has G): Hrytsenko = Gritsenko.
 _INITIAL_H_BEFORE_CONSONANT_RE = re.compile(r"^h(?=[rl])")
 
 
@@ -146,7 +146,7 @@ def fold(text: str) -> str:
 
 
 def strip_possessive(token: str) -> str:
-    """'Mangal’s' -> 'Mangal'; "Idris'" -> 'Idris'."""
+    """'Karimi’s' -> 'Karimi'; "Idris'" -> 'Idris'."""
     return _POSSESSIVE_RE.sub("", token) if len(token) > 2 else token
 
 

@@ -501,7 +501,7 @@ def _strip_leading(
 
 
 def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
-    """'Sasha would never ...': a lone proper noun followed by a verb, not a known place or group."""
+    """'Dima would never ...': a lone proper noun followed by a verb, not a known place or group."""
     token = index.token_at.get(start)
     if token is None or token.pos_ != "PROPN" or token.i + 1 >= len(index.doc):
         return False

@@ -52,7 +52,7 @@ NAME_STAR_RE = re.compile(NAME + r"(?:’s|'s)?\\?\*(?!\*)")
 _BEFORE_RE = re.compile(
     r"(?i:" + "|".join(f"(?:{d})" for d in DECLARATIONS_BEFORE) + r")\s+[“\"']?" + NAME
 )
-# Between the name and its declaration only a lower-case description may stand ("Ibrahim, a
+# Between the name and its declaration only a lower-case description may stand ("Kamal, a
 # 22-year-old student who asked ..."): another capitalised name would make the declaration its own.
 _DESCRIPTION = r"(?:(?:a|an|the|[a-z0-9][\w’'\-]*)[ ,]+){0,14}?"
 _AFTER_RE = re.compile(

@@ -4,7 +4,7 @@ Stage three of the flow. All mentions of one person (full name, surname later, f
 possessive, another spelling) become one identity keyed by transliteration-insensitive name keys;
 the identity's role follows the precedence roster > at-risk cues > pseudonym > public figure >
 unclassified; and every further occurrence of its name parts is found, including the ones spaCy
-missed ("Ad-Dabbagh’s" at the start of a sentence, "KHALED" in a heading).
+missed ("As-Sabbagh’s" at the start of a sentence, "KHALED" in a heading).
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ def _entry_digests(key: bytes, name: str, aliases: list[str]) -> dict[str, Any]:
             digests["surnames"].update(_hmac(key, k) for k in token_keys(parts[-1]))
             digests["given"].update(_hmac(key, k) for k in token_keys(parts[0]))
         else:
-            # A single word registered on its own ("Nazifa", "Abu Layth") identifies the person
+            # A single word registered on its own ("Zarmina", "Abu Layth") identifies the person
             # by itself: it is a given-name key and, so that it matches alone, a full-name key.
             digests["given"].update(_hmac(key, k) for k in token_keys(parts[0]))
             digests["full"].update(_hmac(key, k) for k in name_keys(variant))
