@@ -142,6 +142,120 @@ def cmd_policies(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _env_int(name: str, default: int) -> int:
+    import os
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise CliError(f"{name} must be a positive integer")
+    return int(raw)
+
+
+def _service_store():  # type: ignore[no-untyped-def]
+    """The configured store (SQLite in the data dir unless SOURCEGUARD_DATABASE_URL is set)."""
+    from service.config import Config
+    from service.store import open_store
+
+    return open_store(Config.from_env().database_url)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from service.config import Config
+    from service.server import run
+
+    host = args.host or os.environ.get("SOURCEGUARD_HOST", "").strip() or "127.0.0.1"
+    port = args.port if args.port is not None else _env_int("SOURCEGUARD_PORT", 8080)
+    workers = args.workers if args.workers is not None else _env_int("SOURCEGUARD_WORKERS", 2)
+    timeout = _env_int("SOURCEGUARD_TIMEOUT", 120)
+    if not 0 < port < 65536:
+        raise CliError("port must be between 1 and 65535")
+    if workers < 1:
+        raise CliError("workers must be at least 1")
+    config = Config.from_env()  # bad settings stop here, before any worker starts
+    _service_store().close()  # creates the tables once; an unusable store stops here too
+    sys.stderr.write(
+        f"sourceguard: serving on http://{host}:{port} with {workers} worker(s), "
+        f"{config.store_kind} audit store\n"
+    )
+    run(host, port, workers, timeout, log_level=config.log_level.lower())
+    return EXIT_OK
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        token, record = store.create_token(args.name, args.role)
+    finally:
+        store.close()
+    sys.stderr.write(
+        f"created {record['role']} token {record['id']} ({record['name']}); it is shown once:\n"
+    )
+    sys.stdout.write(token + "\n")
+    return EXIT_OK
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        revoked = store.revoke_token(args.name)
+    finally:
+        store.close()
+    if not revoked:
+        raise CliError("no active token with that name")
+    sys.stderr.write("token revoked\n")
+    return EXIT_OK
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        tokens = store.list_tokens()
+    finally:
+        store.close()
+    for t in tokens:
+        state = "revoked" if t.get("revoked") else "active"
+        sys.stdout.write(f"{t['id']}\t{t['name']}\t{t['role']}\t{t['created']}\t{state}\n")
+    return EXIT_OK
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    store = _service_store()
+    count = 0
+    try:
+        for record in store.iter_audit(after=args.after):
+            sys.stdout.write(json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n")
+            count += 1
+    finally:
+        store.close()
+    sys.stderr.write(f"exported {count} audit record(s)\n")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        report = store.verify_audit()
+    finally:
+        store.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, sort_keys=True) + "\n")
+    elif report["ok"]:
+        head = report.get("head") or {}
+        sys.stdout.write(
+            f"audit chain intact: {report['records']} record(s), head {head.get('id')} "
+            f"{head.get('hash')}\n"
+        )
+    else:
+        sys.stdout.write(
+            f"audit chain BROKEN at record {report.get('first_broken')}: {report.get('problem')}\n"
+        )
+    return EXIT_OK if report["ok"] else EXIT_FINDINGS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -182,6 +296,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("policies", help="list the available policies")
     p.set_defaults(func=cmd_policies)
+
+    p = sub.add_parser("serve", help="run the HTTP service with gunicorn")
+    p.add_argument("--host", help="bind address (default: $SOURCEGUARD_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: $SOURCEGUARD_PORT or 8080)")
+    p.add_argument(
+        "--workers", type=int, help="worker processes (default: $SOURCEGUARD_WORKERS or 2)"
+    )
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("token", help="manage API tokens of the service")
+    token_sub = p.add_subparsers(dest="token_command", required=True, parser_class=_Parser)
+    t = token_sub.add_parser("create", help="create a token and print it once")
+    t.add_argument("--role", required=True, choices=("editor", "auditor", "admin"))
+    t.add_argument("--name", required=True, help="a label for the token (who or what holds it)")
+    t.set_defaults(func=cmd_token_create)
+    t = token_sub.add_parser("revoke", help="revoke the active token with this name")
+    t.add_argument("name")
+    t.set_defaults(func=cmd_token_revoke)
+    t = token_sub.add_parser("list", help="list tokens (ids, names, roles; never the tokens)")
+    t.set_defaults(func=cmd_token_list)
+
+    p = sub.add_parser("audit", help="export or verify the audit log")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    a = audit_sub.add_parser("export", help="write audit records as JSON lines to stdout")
+    a.add_argument("--after", type=int, default=0, help="only records with a larger id")
+    a.set_defaults(func=cmd_audit_export)
+    a = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
+    a.add_argument("--format", choices=("text", "json"), default="text")
+    a.set_defaults(func=cmd_audit_verify)
     return parser
 
 
