@@ -58,6 +58,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
 }
 """Every environment variable sourceguard reads: name → (default, meaning)."""
 
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""Set by ``serve`` for its workers (before prometheus_client is imported) to share metrics."""
 KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session")
 SECRET_FILE = "secret.key"
 DEFAULT_DATA_DIR = "./data"
