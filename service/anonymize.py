@@ -60,12 +60,21 @@ class Secrets:
 
     @classmethod
     def from_env(cls) -> Secrets:
-        """Read keys without validating them: only an action that needs a key may fail."""
-        hash_key = os.environ.get(HASH_KEY_ENV) or os.environ.get(SECRET_KEY_ENV) or ""
-        enc = os.environ.get(ENCRYPTION_KEY_ENV, "")
+        """Read keys without validating them: only an action that needs a key may fail.
+
+        A key that is not set is derived from ``SOURCEGUARD_SECRET_KEY`` exactly as the service
+        derives it, so the CLI and the service hash and encrypt alike under one master secret.
+        """
+        from service.config import derive_key
+
+        hash_key = os.environ.get(HASH_KEY_ENV, "").strip().encode("utf-8")
+        enc = os.environ.get(ENCRYPTION_KEY_ENV, "").strip()
+        master = os.environ.get(SECRET_KEY_ENV, "").strip().encode("utf-8")
         return cls(
-            hash_key=hash_key.encode("utf-8") or None,
-            encryption_key=_decode_aes_key(enc) if enc else None,
+            hash_key=hash_key or (derive_key(master, "hash") if master else None),
+            encryption_key=_decode_aes_key(enc)
+            if enc
+            else (derive_key(master, "encryption") if master else None),
         )
 
     def require_hash_key(self) -> bytes:

@@ -18,6 +18,7 @@ from service.anonymize import (
     decrypt_value,
     placeholder_letters,
 )
+from service.config import derive_key
 from service.findings import Finding
 
 HASH_KEY = b"h" * 32
@@ -166,7 +167,11 @@ def test_secrets_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Secrets.from_env() == Secrets(None, None)
     monkeypatch.setenv("SOURCEGUARD_SECRET_KEY", "s" * 20)
     monkeypatch.setenv("SOURCEGUARD_ENCRYPTION_KEY", base64.b64encode(AES_KEY).decode())
-    assert Secrets.from_env() == Secrets(b"s" * 20, AES_KEY)
+    assert Secrets.from_env() == Secrets(derive_key(b"s" * 20, "hash"), AES_KEY)
+    monkeypatch.delenv("SOURCEGUARD_ENCRYPTION_KEY")
+    derived = Secrets.from_env()  # same derivation as the service: one master, same results
+    assert derived.encryption_key == derive_key(b"s" * 20, "encryption")
+    assert len(derived.encryption_key) == 32 and derived.hash_key != derived.encryption_key
     monkeypatch.setenv("SOURCEGUARD_HASH_KEY", "h" * 20)
     monkeypatch.setenv("SOURCEGUARD_ENCRYPTION_KEY", "0123456789abcdef")
     assert Secrets.from_env() == Secrets(b"h" * 20, b"0123456789abcdef")
