@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 
 from service.problems import Problem
+from service.store import ROLES  # noqa: F401  (re-exported: the roles live with the tokens)
 
-ROLES = ("editor", "auditor", "admin")
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sourceguard"'}
 
 F = TypeVar("F", bound=Callable[..., Any])

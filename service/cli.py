@@ -257,6 +257,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from service.store import ROLES
+
     parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -308,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("token", help="manage API tokens of the service")
     token_sub = p.add_subparsers(dest="token_command", required=True, parser_class=_Parser)
     t = token_sub.add_parser("create", help="create a token and print it once")
-    t.add_argument("--role", required=True, choices=("editor", "auditor", "admin"))
+    t.add_argument("--role", required=True, choices=ROLES)
     t.add_argument("--name", required=True, help="a label for the token (who or what holds it)")
     t.set_defaults(func=cmd_token_create)
     t = token_sub.add_parser("revoke", help="revoke the active token with this name")

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,17 +95,25 @@ def _read_or_create_secret(data_dir: Path) -> bytes:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            value = secrets.token_urlsafe(48).encode("ascii")
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(value + b"\n")
-        value = path.read_bytes().strip()
-    except FileExistsError:  # another worker created it first
+            # Written in full under a temporary name, then linked: a concurrent reader never
+            # sees a half-written file, and of two racing processes the first link wins.
+            fd, tmp = tempfile.mkstemp(prefix=".secret.", dir=data_dir)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(secrets.token_urlsafe(48).encode("ascii") + b"\n")
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, path)
+            finally:
+                os.unlink(tmp)
         value = path.read_bytes().strip()
     except OSError as exc:
         raise ConfigurationError(
             f"cannot read or create {SECRET_FILE} in the data directory: {exc.strerror}"
         ) from None
+    if path.stat().st_mode & 0o077:
+        raise ConfigurationError(
+            f"{SECRET_FILE} in the data directory is readable by other users; run chmod 600 on it"
+        )
     if len(value) < MIN_SECRET_BYTES:
         raise ConfigurationError(f"{SECRET_FILE} in the data directory is too short")
     return value

@@ -28,6 +28,7 @@ import re
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -580,7 +581,22 @@ class SqliteStore(Store):
     def _setup(self, conn: sqlite3.Connection) -> None:
         # Persistent in the file; readers then never block the writer. A file system without
         # WAL support keeps the rollback journal, which is slower but just as correct.
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        # Switching the mode ignores the busy timeout: several processes opening a new store at
+        # once (gunicorn workers, a CLI command) get SQLITE_BUSY at once, so retry until it.
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "").startswith(
+                    ("SQLITE_BUSY", "SQLITE_LOCKED")
+                )
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @contextlib.contextmanager
     def _transaction(
