@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_input(path: str, max_chars: int) -> str:
-    from service.engine import decode_bytes
+    from service.drafts import decode_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read()

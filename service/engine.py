@@ -39,14 +39,18 @@ from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import PublicFigureRecognizer
 from service.anonymize import Secrets, apply_policy
-from service.errors import ConfigurationError, InputError
+from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
+    DEFAULT_MAX_CHARS,
+    MAX_CHARS_ENV,
+    decode_bytes,
+    validate_text,
+)
+from service.errors import ConfigurationError
 from service.findings import Finding, ScreeningResult
 from service.identities import resolve
 from service.nlp import ModelUnavailableError, SourceguardNlpEngine
 from service.roster import Roster, load_roster, roster_key_from_env
 
-MAX_CHARS_ENV = "SOURCEGUARD_MAX_CHARS"
-DEFAULT_MAX_CHARS = 2_000_000
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 
 
@@ -83,30 +87,6 @@ def _read_allow_list() -> list[str]:
             f"allow list {Path(path).name!r} cannot be read ({type(exc).__name__})"
         ) from exc
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def validate_text(text: object, max_chars: int) -> str:
-    """Refuse what cannot be a draft: not a string, empty, binary, or too long."""
-    if not isinstance(text, str):
-        raise InputError("text must be a string")
-    if not text.strip():
-        raise InputError("text is empty")
-    if "\x00" in text:
-        raise InputError("text contains NUL bytes (binary data?)")
-    if len(text) > max_chars:
-        raise InputError(f"text has {len(text)} characters; the limit is {max_chars}")
-    return text
-
-
-def decode_bytes(data: bytes, max_chars: int) -> str:
-    """UTF-8 (with or without BOM) only; binary or other encodings are refused, not guessed."""
-    if b"\x00" in data:
-        raise InputError("input looks binary (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"input is not valid UTF-8 (byte offset {exc.start})") from exc
-    return validate_text(text, max_chars)
 
 
 @dataclass
