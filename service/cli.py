@@ -299,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("policies", help="list the available policies")
     p.set_defaults(func=cmd_policies)
 
+    from service.check.command import add_parsers as add_check_parsers
+
+    add_check_parsers(sub)
+
     p = sub.add_parser("serve", help="run the HTTP service with gunicorn")
     p.add_argument("--host", help="bind address (default: $SOURCEGUARD_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: $SOURCEGUARD_PORT or 8080)")

@@ -56,6 +56,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "SOURCEGUARD_WORKERS": ("2", "`serve` gunicorn worker processes"),
     "SOURCEGUARD_TIMEOUT": ("120", "`serve` gunicorn worker timeout in seconds"),
     "SOURCEGUARD_TOKEN": ("", "API token used by `sourceguard check --server`"),
+    "SOURCEGUARD_CONFIG": ("", "config file of `sourceguard check` (before .sourceguard.toml)"),
 }
 """Every environment variable sourceguard reads: name → (default, meaning)."""
 

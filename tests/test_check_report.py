@@ -116,14 +116,14 @@ def sarif(violations: list[Violation], run: RunInfo | None = None) -> dict:
 def test_text_lines_sorted_unsuppressed_with_summary() -> None:
     lines = render("text", sample(), info()).splitlines()
     assert lines[0] == (
-        "-:1:5: warning SG003 unclassified-person: unclassified person named: a person is named "
-        "whose role the engine could not classify [fingerprint hmac-sha256:9c0d1e2f]"
+        "-:1:5: warning SG003 unclassified-person: unclassified person named; check whether this "
+        "person is at risk [fingerprint hmac-sha256:9c0d1e2f]"
     )
     assert lines[1].startswith("drafts/a.md:2:5: warning SG004 jigsaw-risk: anonymous source S1")
     assert lines[2].startswith("drafts/b story, part 2.md:7:5: error SG001 protected-source: ")
     assert lines[3] == (
-        "drafts/story.md:3:5: error SG002 at-risk-name: citizen journalist P1 named: a citizen "
-        "journalist or other at-risk source is named [fingerprint hmac-sha256:1a2b3c4d]"
+        "drafts/story.md:3:5: error SG002 at-risk-name: citizen journalist P1 named "
+        "[fingerprint hmac-sha256:1a2b3c4d]"
     )
     assert lines[4] == "drafts/story.md:12: warning suppression: suppression has no reason"
     assert lines[5] == "2 errors, 2 warnings in 5 files (2 suppressed); fail level error"
