@@ -345,6 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: fail closed, and never print a message that may hold text
+        from service.logs import exception_fields
+
+        where = ", ".join(exception_fields(exc)["where"][-2:])
+        sys.stderr.write(f"sourceguard: internal error ({type(exc).__name__} at {where})\n")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

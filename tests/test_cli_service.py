@@ -329,3 +329,17 @@ def test_serve_starts_with_good_settings(
     assert no_server == [("127.0.0.1", 8089, 1, 120)]
     assert "sqlite" in err
     assert (data_dir / DB_NAME).is_file()  # the tables are created before workers start
+
+
+def test_internal_errors_fail_closed_without_their_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import service.cli as cli
+
+    def boom(args: object) -> int:
+        raise ValueError("Yara Mansour appears in this message")
+
+    monkeypatch.setattr(cli, "cmd_policies", boom)
+    assert cli.main(["policies"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error (ValueError" in err and "Mansour" not in err and "Traceback" not in err
