@@ -18,7 +18,7 @@ import hmac
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from presidio_anonymizer.operators.aes_cipher import AESCipher
@@ -232,9 +232,16 @@ def _add_reason(finding: Finding, reason: str) -> None:
 
 
 def apply_policy(
-    text: str, findings: list[Finding], policy: Policy, secrets: Secrets
+    text: str,
+    findings: list[Finding],
+    policy: Policy,
+    secrets: Secrets,
+    overrides: Mapping[str, Rule] | None = None,
 ) -> tuple[str, list[Finding]]:
     """Set ``action``/``replacement`` on every finding and return the sanitized text.
+
+    ``overrides`` maps an identity id to the rule an editor chose for all of its mentions
+    (keep a name the source agreed to publish, or replace one the policy keeps).
 
     Findings are updated in place and returned in their input order; none is dropped. Raises
     ``SecretsError`` before changing anything if a needed key is missing, and ``ValueError``
@@ -244,6 +251,10 @@ def apply_policy(
         if not 0 <= f.start < f.end <= len(text):
             raise ValueError(f"finding span {f.start}:{f.end} outside text of length {len(text)}")
     rules = _rules_by_finding(findings, policy)
+    if overrides:
+        rules = [
+            overrides.get(f.identity or "", rule) for f, rule in zip(findings, rules, strict=True)
+        ]
     _check_secrets(rules, secrets)
 
     for f, rule in zip(findings, rules, strict=True):

@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -48,6 +49,8 @@ def create_app(
         SECRET_KEY=config.key("session"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="sourceguard_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         JSON_SORT_KEYS=False,
         TESTING=config.testing,
     )
@@ -59,9 +62,11 @@ def create_app(
 
     from service.api import bp as api_bp
     from service.ops import bp as ops_bp
+    from service.web import bp as web_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
     _register_hooks(app, state)
     logs.event(
         "app_created",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +19,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from policies.loader import DEFAULT_POLICY, Policy, load_policy
+from policies.loader import DEFAULT_POLICY, Policy, Rule, load_policy
 from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
 from recognizers.at_risk_source_recognizer import AtRiskSourceRecognizer
 from recognizers.base import REASONS_KEY
@@ -191,11 +192,18 @@ class Engine:
         findings.sort(key=lambda f: (f.start, -f.end, f.entity_type))
         return findings
 
-    def screen(self, text: str, policy: str | None = None, apply: bool = True) -> ScreeningResult:
+    def screen(
+        self,
+        text: str,
+        policy: str | None = None,
+        apply: bool = True,
+        overrides: Mapping[str, Rule] | None = None,
+    ) -> ScreeningResult:
+        """``overrides``: identity id → rule chosen by an editor for every mention of it."""
         text = validate_text(text, self.max_chars)
         chosen = self.policy(policy)
         findings = self.find(text)
-        sanitized, findings = apply_policy(text, findings, chosen, self.secrets)
+        sanitized, findings = apply_policy(text, findings, chosen, self.secrets, overrides)
         return ScreeningResult(
             sanitized_text=sanitized if apply else text,
             findings=findings,

@@ -8,10 +8,11 @@ If any of those steps fails the caller gets a ``Problem`` (503), never an unaudi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.loader import NAME_RE, PolicyError, list_policies, load_policy
+from policies.loader import NAME_RE, PolicyError, Rule, list_policies, load_policy
 from service import logs
 from service.audit import build_record
 from service.config import Config
@@ -136,24 +137,25 @@ class ServiceState:
         apply: bool,
         actor: str,
         request_id: str,
-        details: dict[str, Any] | None = None,
-        transform: Any = None,
+        details: dict[str, Any] | Callable[[ScreeningResult], dict[str, Any]] | None = None,
+        overrides: Mapping[str, Rule] | None = None,
     ) -> tuple[ScreeningResult, dict[str, Any]]:
-        """Screen and audit. ``transform(result)`` may adjust the result before it is audited."""
+        """Screen and audit. ``details`` may be computed from the result (before it is audited);
+        ``overrides`` are an editor's per-identity decisions."""
         engine = self.engine_or_503()
         self.store_or_503()  # no screening without an audit store
         with self.lock:
             self.refresh_roster()
             try:
-                result = engine.screen(text, policy, apply=apply)
+                result = engine.screen(text, policy, apply=apply, overrides=overrides)
             except PolicyError as exc:
                 raise _policy_problem(policy, exc) from None
             except InputError as exc:
                 raise Problem(422, "invalid-text", str(exc)) from None
             except ConfigurationError as exc:
                 raise Problem(503, "configuration", str(exc)) from None
-        if transform is not None:
-            result = transform(result)
+        if callable(details):
+            details = details(result)
         body = build_record(
             operation="sanitize" if apply else "analyze",
             actor=actor,
