@@ -19,6 +19,9 @@ also in the ``\\uXXXX`` form JSON writes. A name *word* that also occurs in the 
 The report never prints a name: only counts, places and document ids. The sanitized texts stay
 in memory and the temporary directory is removed.
 
+The server start-up code (``Server``, ``free_port``, ...) resembles tests/server_process.py on
+purpose: this script must run without the tests folder, so it deliberately does not import tests/.
+
 Exit codes: 0 nothing leaked, 1 a leak (or the check could not complete), 2 corpus missing.
 
     python scripts/corpus_leak_check.py [CORPUS_DIR] [--postgres]

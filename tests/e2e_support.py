@@ -12,18 +12,14 @@ import base64
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import requests
+
+from tests.server_process import Server, start_server
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -32,7 +28,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STARTUP_SECONDS = 120
-SECRET = "e2e-test-master-secret-0123456789"
 WINDOW_SIZE = (1400, 1000)
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -71,101 +66,11 @@ def require_browser() -> None:
 
 
 # -- server -------------------------------------------------------------------------------------
-def sourceguard_command() -> list[str]:
-    script = Path(sys.executable).with_name("sourceguard")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``sourceguard serve`` in its own process group, with editor and auditor tokens.
-
-    Tokens are created before the server starts, through the CLI, as an operator would.
-    """
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "SOURCEGUARD_DATA_DIR": str(data_dir),
-            "SOURCEGUARD_SECRET_KEY": SECRET,
-        }
-        # A developer's shell settings must not point the test server at a shared store.
-        self.env.pop("SOURCEGUARD_DATABASE_URL", None)
-        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        self.log_path = data_dir / "server.log"
-        self.tokens: dict[str, str] = {}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*sourceguard_command(), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    def create_token(self, role: str, name: str) -> str:
-        done = self.cli("token", "create", "--role", role, "--name", name)
-        assert done.returncode == 0, done.stderr
-        self.tokens[role] = done.stdout.strip()
-        return self.tokens[role]
-
-    def start(self) -> None:
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [*sourceguard_command(), "serve", "--port", str(self.port), "--workers", "1"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-    def wait_ready(self) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited early:\n{self.log_tail()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.url + "/readyz", timeout=5).status_code == 200:
-                    return
-            time.sleep(0.5)
-        raise AssertionError(f"server not ready after {STARTUP_SECONDS} s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 @contextlib.contextmanager
 def running_server(data_dir: Path) -> Iterator[Server]:
-    server = Server(data_dir)
+    """One ``sourceguard serve`` worker with editor and auditor tokens (see server_process)."""
+    server = start_server(data_dir, workers=1, roles=("editor", "auditor"), timeout=STARTUP_SECONDS)
     try:
-        server.create_token("editor", "e2e-editor")
-        server.create_token("auditor", "e2e-auditor")
-        server.start()
-        server.wait_ready()
         yield server
     finally:
         server.stop()

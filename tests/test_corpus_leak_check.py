@@ -17,6 +17,7 @@ from types import ModuleType
 import pytest
 
 from service.evaluate import GoldDoc, GoldPerson
+from tests.server_process import postgres_unreachable_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "corpus_leak_check.py"
@@ -145,16 +146,6 @@ def run_script(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def postgres_unreachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_URL, connect_timeout=3):
-            return None
-    except Exception as exc:  # any failure means: skip with the reason
-        return f"PostgreSQL not reachable on 127.0.0.1:5432 ({type(exc).__name__})"
-
-
 @pytest.mark.slow
 def test_corpus_leaks_nothing_with_sqlite() -> None:
     done = run_script(str(corpus_or_skip()))
@@ -168,7 +159,7 @@ def test_corpus_leaks_nothing_with_sqlite() -> None:
 @pytest.mark.postgres
 def test_corpus_leaks_nothing_with_postgresql() -> None:
     corpus = corpus_or_skip()
-    reason = postgres_unreachable()
+    reason = postgres_unreachable_reason(PG_URL)
     if reason:
         pytest.skip(reason)
     done = run_script(str(corpus), "--postgres")

@@ -7,15 +7,11 @@ the drafts reaches the server's log output, its database or the exported JSONL.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,99 +22,23 @@ from typing import Any
 import pytest
 import requests
 
+from tests.server_process import (
+    Server,
+    free_port,
+    postgres_unreachable_reason,
+    sourceguard_command,
+    start_server,
+)
+
 pytestmark = pytest.mark.slow
 
 PG_BASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
-STARTUP_SECONDS = 180
-SECRET = "server-test-master-secret-0123456789"
 NAMES = ("Yara Mansour", "Mansour", "Tarek Nassif", "Nassif", "Salim Aboud", "Aboud")
 DRAFTS = [
     "Citizen journalist Yara Mansour filmed the shelling in Douma. Mansour said the road was cut.",
     "The water came back on Tuesday, Tarek al-Nassif said. Nassif runs a shop near the square.",
     "Salim Aboud, a nurse at the field hospital, said supplies ran out. Aboud asked not to be named.",
 ]
-
-
-def sourceguard_command() -> list[str]:
-    script = Path(sys.executable).with_name("sourceguard")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, data_dir: Path, env: dict[str, str], workers: int = 2) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = env
-        self.log_path = data_dir / "server.log"
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [*sourceguard_command(), "serve", "--port", str(self.port), "--workers", str(workers)],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.tokens: dict[str, str] = {}
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*sourceguard_command(), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.url + "/readyz", timeout=5).status_code == 200:
-                    return
-            time.sleep(0.5)
-        raise AssertionError("server did not become ready")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
-
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
-def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
-    env = {**os.environ, "SOURCEGUARD_DATA_DIR": str(data_dir), "SOURCEGUARD_SECRET_KEY": SECRET}
-    env.pop("SOURCEGUARD_DATABASE_URL", None)
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.update(extra_env or {})
-    server = Server(data_dir, env)
-    try:
-        for role in ("editor", "auditor", "admin"):
-            done = server.cli(
-                "token", "create", "--role", role, "--name", f"{role}-{uuid.uuid4().hex[:6]}"
-            )
-            assert done.returncode == 0, done.stderr
-            server.tokens[role] = done.stdout.strip()
-        server.wait_ready()
-    except BaseException:
-        server.stop()
-        raise
-    return server
 
 
 @pytest.fixture(scope="module")
@@ -301,19 +221,9 @@ def _find_names(data_dir: Path, *texts: str) -> list[str]:
     return places
 
 
-def _postgres_reachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_BASE_URL, connect_timeout=3):
-            return None
-    except Exception as exc:  # any failure means: skip with the reason
-        return f"PostgreSQL not reachable on 127.0.0.1:5432 ({type(exc).__name__})"
-
-
 @pytest.mark.postgres
 def test_postgres_store_end_to_end(tmp_path: Path) -> None:
-    reason = _postgres_reachable()
+    reason = postgres_unreachable_reason(PG_BASE_URL)
     if reason:
         pytest.skip(reason)
     import psycopg
