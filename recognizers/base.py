@@ -6,7 +6,7 @@ Each role recognizer only says *whether* a mention carries its cue and *why*; fi
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.person_mentions import Mention, find_mentions
@@ -21,16 +21,36 @@ def make_result(
     score: float,
     recognizer: EntityRecognizer,
     reasons: list[str],
+    pattern_name: str | None = None,
     **metadata: object,
 ) -> RecognizerResult:
-    """A Presidio result whose metadata carries human-readable reasons (never the matched text)."""
+    """A Presidio result whose metadata carries human-readable reasons (never the matched text).
+
+    With ``pattern_name`` it also carries Presidio's ``AnalysisExplanation`` (shown by
+    ``return_decision_process``), as pattern recognizers do.
+    """
     meta: dict[str, object] = {
         RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
-        REASONS_KEY: reasons,
+        REASONS_KEY: list(reasons),
     }
     meta.update({f"sg_{k}": v for k, v in metadata.items()})
-    return RecognizerResult(entity_type, start, end, score, recognition_metadata=meta)
+    explanation = None
+    if pattern_name is not None:
+        explanation = AnalysisExplanation(
+            recognizer=recognizer.name,
+            original_score=score,
+            pattern_name=pattern_name,
+            textual_explanation="; ".join(reasons),
+        )
+    return RecognizerResult(
+        entity_type,
+        start,
+        end,
+        score,
+        analysis_explanation=explanation,
+        recognition_metadata=meta,
+    )
 
 
 class MentionRecognizer(EntityRecognizer):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import make_result
 from recognizers.entities import EMAIL_ADDRESS
 
 _LOCAL = r"[^\W_](?:[\w%+\-]|\.(?!\.))*"
@@ -74,21 +75,4 @@ class EmailRecognizer(PatternRecognizer):
     def _result(
         self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
     ) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=pattern_name,
-            textual_explanation="; ".join(reasons),
-        )
-        return RecognizerResult(
-            entity_type=EMAIL_ADDRESS,
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "sg_reasons": list(reasons),
-            },
-        )
+        return make_result(EMAIL_ADDRESS, start, end, score, self, reasons, pattern_name)

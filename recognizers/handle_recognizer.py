@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import make_result
 from recognizers.entities import SOCIAL_HANDLE
 
 HANDLE_REGEX = r"(?<![\w@./+\-])@([A-Za-z0-9_][A-Za-z0-9_.]{2,30}[A-Za-z0-9_])(?![\w@])"
@@ -180,21 +181,4 @@ class HandleRecognizer(PatternRecognizer):
     def _result(
         self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
     ) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=pattern_name,
-            textual_explanation="; ".join(reasons),
-        )
-        return RecognizerResult(
-            entity_type=SOCIAL_HANDLE,
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "sg_reasons": list(reasons),
-            },
-        )
+        return make_result(SOCIAL_HANDLE, start, end, score, self, reasons, pattern_name)

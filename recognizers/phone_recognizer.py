@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import make_result
 from recognizers.entities import PHONE_NUMBER
 
 _SPACE = r"[^\S\r\n]"
@@ -293,21 +294,4 @@ class PhoneRecognizer(PatternRecognizer):
     def _result(
         self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
     ) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=pattern_name,
-            textual_explanation="; ".join(reasons),
-        )
-        return RecognizerResult(
-            entity_type=PHONE_NUMBER,
-            start=start,
-            end=end,
-            score=round(score, 4),
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "sg_reasons": reasons,
-            },
-        )
+        return make_result(PHONE_NUMBER, start, end, round(score, 4), self, reasons, pattern_name)
