@@ -92,11 +92,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     corpus_roster = Path(args.dir) / "roster.json"
     if args.roster:
-        engine = Engine.create(model_name=args.model, roster_path=args.roster)
+        engine = Engine.create(
+            model_name=args.model, roster_path=args.roster, gazetteer=args.gazetteer
+        )
     elif args.use_corpus_roster and corpus_roster.exists():
-        engine = Engine.create(model_name=args.model, roster=_hash_corpus_roster(corpus_roster))
+        engine = Engine.create(
+            model_name=args.model,
+            roster=_hash_corpus_roster(corpus_roster),
+            gazetteer=args.gazetteer,
+        )
     else:
-        engine = Engine.create(model_name=args.model)
+        engine = Engine.create(model_name=args.model, gazetteer=args.gazetteer)
     report = evaluate_dir(
         args.dir,
         engine,
@@ -283,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-corpus-roster", dest="use_corpus_roster", action="store_false")
     p.add_argument("--no-baseline", action="store_true", help="skip plain Presidio")
+    p.add_argument(
+        "--no-gazetteer",
+        dest="gazetteer",
+        action="store_false",
+        help="without the public-figure list: what the cues find on names no list knows",
+    )
     p.add_argument("--show-names", action="store_true", help="debug: print gold names of problems")
     p.add_argument("--model")
     p.set_defaults(func=cmd_evaluate)

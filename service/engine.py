@@ -38,7 +38,7 @@ from recognizers.person_recognizer import PersonRecognizer
 from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
-from recognizers.public_figure_recognizer import PublicFigureRecognizer
+from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
 from service.anonymize import Secrets, apply_policy
 from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
     DEFAULT_MAX_CHARS,
@@ -108,10 +108,13 @@ class Engine:
         allow_list: list[str] | None = None,
         secrets: Secrets | None = None,
         nlp: SourceguardNlpEngine | None = None,
+        gazetteer: bool = True,
     ) -> Engine:
         """Load everything once; raise ``ConfigurationError`` if any part is unusable.
 
         ``nlp`` reuses an already loaded model (tests build several engines on one model).
+        ``gazetteer=False`` drops the list of well-known public figures, to measure what the
+        cue mechanisms find on their own (as on names no list knows).
         """
         if nlp is None:
             nlp = SourceguardNlpEngine(model_name)
@@ -130,7 +133,8 @@ class Engine:
             AtRiskSourceRecognizer(),
             PseudonymRecognizer(),
             PublicFigureRecognizer(
-                allow_list=allow_list if allow_list is not None else _read_allow_list()
+                gazetteer=None if gazetteer else Gazetteer.from_lines([]),
+                allow_list=allow_list if allow_list is not None else _read_allow_list(),
             ),
             PersonRecognizer(),
             AnonymousSourceRecognizer(),

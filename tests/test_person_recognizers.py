@@ -104,6 +104,13 @@ GAZETTEER = Gazetteer.from_lines(["Marta Kowalczyk | Kowalczyk", "Ibrahim Mansou
         ("Kowalczyk said the mission would continue.", ["Kowalczyk"]),
         ("Ibrahim Mansour visited the camp.", ["Ibrahim Mansour"]),
         ("Rima Haddad, a nurse at the clinic, said supplies ran out.", []),
+        (
+            "Lena Okafor, the UN special rapporteur on torture, has urged the release.",
+            ["Lena Okafor"],
+        ),
+        ("Tomas Brandt, the EU special representative for the region, met them.", ["Tomas Brandt"]),
+        ("Salma Idris, a former special envoy's driver, said she fled.", []),
+        ("Omar Saleh, the governor's cousin, said the checkpoint was new.", []),
     ],
 )
 def test_public_figure(nlp_engine, text: str, expected: list[str]) -> None:
