@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
@@ -46,6 +48,7 @@ GENERAL_KINDS = {
     "unit": "[unit]",
     "time": "[time]",
 }
+GCM_NONCE_BYTES = 12
 ENC_TOKEN_RE = re.compile(r"\[enc:([A-Za-z0-9_\-]+=*)\]")
 
 
@@ -127,7 +130,13 @@ def hash_value(value: str, key: bytes) -> str:
 
 
 def encrypt_value(value: str, secrets: Secrets) -> str:
-    return f"[enc:{AESCipher.encrypt(secrets.require_encryption_key(), value)}]"
+    """AES-GCM (authenticated: a changed token fails to decrypt instead of yielding garbage).
+
+    Token payload: URL-safe base64 of a random 96-bit nonce followed by ciphertext and tag.
+    """
+    nonce = os.urandom(GCM_NONCE_BYTES)
+    sealed = AESGCM(secrets.require_encryption_key()).encrypt(nonce, value.encode("utf-8"), None)
+    return f"[enc:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}]"
 
 
 def decrypt_value(token: str, secrets: Secrets) -> str:
@@ -136,8 +145,10 @@ def decrypt_value(token: str, secrets: Secrets) -> str:
     match = ENC_TOKEN_RE.fullmatch(token)
     payload = match.group(1) if match else token
     try:
-        return AESCipher.decrypt(key, payload)
-    except (ValueError, binascii.Error):
+        raw = base64.urlsafe_b64decode(payload)
+        nonce, sealed = raw[:GCM_NONCE_BYTES], raw[GCM_NONCE_BYTES:]
+        return AESGCM(key).decrypt(nonce, sealed, None).decode("utf-8")
+    except (ValueError, binascii.Error, InvalidTag):
         # Wrong key or damaged token; say nothing about the content.
         raise SecretsError("cannot decrypt token: wrong key or damaged token") from None
 

@@ -16,6 +16,7 @@ from service.anonymize import (
     apply_policy,
     decrypt_text,
     decrypt_value,
+    encrypt_value,
     placeholder_letters,
 )
 from service.config import derive_key
@@ -376,3 +377,15 @@ def test_large_input_is_fast() -> None:
     assert len(result) == len(findings)
     assert "[citizen journalist A]" in out and "[phone number removed]" in out
     assert elapsed < 1.0, f"apply_policy took {elapsed:.2f}s"
+
+
+def test_encryption_is_authenticated() -> None:
+    """AES-GCM: a token changed by one character does not decrypt (no silent garbage)."""
+    secrets = Secrets(encryption_key=AES_KEY)
+    token = encrypt_value("Rami Haddad", secrets)
+    assert decrypt_value(token, secrets) == "Rami Haddad"
+    assert encrypt_value("Rami Haddad", secrets) != token  # a fresh nonce every time
+    payload = token[len("[enc:") : -1]
+    flipped = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
+    with pytest.raises(SecretsError):
+        decrypt_value(f"[enc:{flipped}]", secrets)
