@@ -227,6 +227,9 @@ PLACE_LIST_RE = re.compile(
     + _CAP_RUN
     + r")*)"
 )
+FOOTNOTE_MARK_RE = re.compile(r"\\?[*†‡]{1,3}")
+FOOTNOTE_EVIDENCE = "footnote mark after the name"
+"""Drafts mark changed names with a footnote ("Iryna*"); spaCy then often mistags the word."""
 APPOSITIVE_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:(?:,|\(|—|–|-)\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?(?P<app>[^,;:()\n]{1,140})"
     r"|\s+(?P<who>(?:who|whose|is|was)\b[^;:()\n]{1,140}))"
@@ -526,8 +529,16 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
     sent_start, sent_end = index.sentence_bounds(start)
     line_start = text.rfind("\n", 0, start) + 1
     left = text[max(sent_start, line_start, start - 160) : start]
-    right = text[end : min(sent_end, end + 200)]
+    # A footnote mark right after the name ("Iryna*, a nurse") must not hide what follows it.
+    # spaCy may even end the sentence at the mark, so the right context is read past it.
+    footnoted = FOOTNOTE_MARK_RE.match(text, end)
+    right_start = footnoted.end() if footnoted else end
+    if footnoted and right_start < len(text):
+        sent_end = max(sent_end, index.sentence_bounds(right_start)[1])
+    right = text[right_start : min(sent_end, right_start + 200)]
     mention = Mention(start=start, end=end, text=name, parts=parts, left=left, right=right)
+    if footnoted:
+        mention.evidence.append(FOOTNOTE_EVIDENCE)
     if stripped and any(w in PUBLIC_TITLE_WORDS for w in stripped):
         mention.title = " ".join(stripped)
         mention.evidence.append("title before the name")
@@ -601,7 +612,7 @@ def _is_non_person(
         return "after a place preposition"
     if re.search(r"\b[Tt]he\s+(?:[A-Z][\w’'\-]*\s+){0,2}$", before):
         return "after 'the'"
-    if len(run_words) == 1 and not mention.from_ner:
+    if len(run_words) == 1 and not mention.from_ner and FOOTNOTE_EVIDENCE not in evidence:
         token = index.token_at.get(mention.start)
         if token is not None and token.pos_ not in ("PROPN", "X"):
             return "a capitalised common word"

@@ -54,6 +54,9 @@ def test_citizen_journalist(nlp_engine, text: str, expected: list[str]) -> None:
         ),
         ("Fadi Nassar, a resident of the eastern quarter, said the road was cut.", ["Fadi Nassar"]),
         ("President Marek Vols said the army would withdraw.", []),
+        # A footnote mark without its footnote: the role after the mark still counts.
+        ("Lina*, a 52-year-old nurse at a city clinic, said staff were exhausted.", ["Lina"]),
+        ("Taras†, a volunteer driver, said the bridge was down.", ["Taras"]),
     ],
 )
 def test_at_risk_source(nlp_engine, text: str, expected: list[str]) -> None:
