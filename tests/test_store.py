@@ -253,32 +253,28 @@ def test_tamper_edited_hash(chain: Store) -> None:
     _assert_broken(chain, 3, "hash does not match")
 
 
-def test_tamper_rewritten_record_with_recomputed_hash(chain: Store) -> None:
-    """An attacker who recomputes the edited record's hash still breaks the link to the next."""
-    record = chain.get_audit(3)
+def _rewrite_with_recomputed_hash(chain: Store, record_id: int) -> None:
+    """What an attacker who knows the hash scheme does: edit a record and recompute its hash."""
+    record = chain.get_audit(record_id)
     assert record is not None
     stored = {k: v for k, v in record.items() if k != "hash"}
     stored["actor"] = "mallory"
     digest = chain_hash(stored["prev_hash"], stored)
     raw(
         chain,
-        "UPDATE {p}audit SET body = ?, hash = ? WHERE id = 3",
+        f"UPDATE {{p}}audit SET body = ?, hash = ? WHERE id = {record_id}",
         (canonical_json(stored).decode("ascii"), digest),
     )
+
+
+def test_tamper_rewritten_record_with_recomputed_hash(chain: Store) -> None:
+    """An attacker who recomputes the edited record's hash still breaks the link to the next."""
+    _rewrite_with_recomputed_hash(chain, 3)
     _assert_broken(chain, 4, "does not follow the previous record")
 
 
 def test_tamper_rewritten_last_record(chain: Store) -> None:
-    record = chain.get_audit(5)
-    assert record is not None
-    stored = {k: v for k, v in record.items() if k != "hash"}
-    stored["actor"] = "mallory"
-    digest = chain_hash(stored["prev_hash"], stored)
-    raw(
-        chain,
-        "UPDATE {p}audit SET body = ?, hash = ? WHERE id = 5",
-        (canonical_json(stored).decode("ascii"), digest),
-    )
+    _rewrite_with_recomputed_hash(chain, 5)
     _assert_broken(chain, 5, "head hash does not match")
 
 
