@@ -6,7 +6,13 @@ Each role recognizer only says *whether* a mention carries its cue and *why*; fi
 
 from __future__ import annotations
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.person_mentions import Mention, find_mentions
@@ -85,3 +91,47 @@ class MentionRecognizer(EntityRecognizer):
                     make_result(self.ENTITY, mention.start, mention.end, score, self, reasons)
                 )
         return results
+
+
+class ContactRecognizer(PatternRecognizer):
+    """Frame shared by the contact recognizers (phone, e-mail, handle).
+
+    They are ``PatternRecognizer``s so Presidio lists their patterns, but each finds its matches
+    itself (``find``), with validation and reasons a plain regex cannot give.
+    """
+
+    ENTITY: str = ""
+    DEFAULT_NAME: str = ""
+
+    def __init__(
+        self,
+        patterns: list[tuple[str, str, float]],
+        supported_language: str = "en",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=name or self.DEFAULT_NAME,
+            supported_language=supported_language,
+            patterns=[Pattern(name=n, regex=r, score=s) for n, r, s in patterns],
+            context=None,
+        )
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str] | None = None,
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        return sorted(self.find(text), key=lambda r: (r.start, r.end))
+
+    def find(self, text: str) -> list[RecognizerResult]:
+        raise NotImplementedError
+
+    def _result(
+        self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
+    ) -> RecognizerResult:
+        return make_result(self.ENTITY, start, end, round(score, 4), self, reasons, pattern_name)

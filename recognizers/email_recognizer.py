@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import RecognizerResult
 
-from recognizers.base import make_result
+from recognizers.base import ContactRecognizer
 from recognizers.entities import EMAIL_ADDRESS
 
 _LOCAL = r"[^\W_](?:[\w%+\-]|\.(?!\.))*"
@@ -39,28 +38,17 @@ PATTERNS: tuple[tuple[str, str, float, str], ...] = (
 """(pattern name, regex, score, reason)."""
 
 
-class EmailRecognizer(PatternRecognizer):
+class EmailRecognizer(ContactRecognizer):
     """EMAIL_ADDRESS by shape alone: no domain lookup, no network."""
 
+    ENTITY = EMAIL_ADDRESS
+    DEFAULT_NAME = "SourceguardEmailRecognizer"
+
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entity=EMAIL_ADDRESS,
-            name=name or "SourceguardEmailRecognizer",
-            supported_language=supported_language,
-            patterns=[Pattern(name=n, regex=r, score=s) for n, r, s, _ in PATTERNS],
-            context=None,
-        )
+        super().__init__([(n, r, s) for n, r, s, _ in PATTERNS], supported_language, name)
         self._compiled = [(n, re.compile(r, re.IGNORECASE), s, why) for n, r, s, why in PATTERNS]
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str] | None = None,
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        if entities and EMAIL_ADDRESS not in entities:
-            return []
+    def find(self, text: str) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         taken: list[tuple[int, int]] = []
         for pattern_name, regex, score, reason in self._compiled:
@@ -70,9 +58,4 @@ class EmailRecognizer(PatternRecognizer):
                     continue
                 taken.append((start, end))
                 results.append(self._result(start, end, score, pattern_name, [reason]))
-        return sorted(results, key=lambda r: (r.start, r.end))
-
-    def _result(
-        self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
-    ) -> RecognizerResult:
-        return make_result(EMAIL_ADDRESS, start, end, score, self, reasons, pattern_name)
+        return results

@@ -14,10 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import RecognizerResult
 
-from recognizers.base import make_result
+from recognizers.base import ContactRecognizer
 from recognizers.entities import SOCIAL_HANDLE
 
 HANDLE_REGEX = r"(?<![\w@./+\-])@([A-Za-z0-9_][A-Za-z0-9_.]{2,30}[A-Za-z0-9_])(?![\w@])"
@@ -151,34 +150,17 @@ def iter_handle_mentions(text: str) -> Iterator[HandleMention]:
         yield HandleMention(start, end, handle.lower(), "handle", HANDLE_REASON)
 
 
-class HandleRecognizer(PatternRecognizer):
+class HandleRecognizer(ContactRecognizer):
     """SOCIAL_HANDLE: @handles and Telegram/WhatsApp/Facebook/Instagram/X profile links."""
 
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entity=SOCIAL_HANDLE,
-            name=name or "HandleRecognizer",
-            supported_language=supported_language,
-            patterns=[Pattern(name=n, regex=r, score=s) for n, r, s in PATTERNS],
-            context=None,
-        )
+    ENTITY = SOCIAL_HANDLE
+    DEFAULT_NAME = "HandleRecognizer"
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str] | None = None,
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        if entities and SOCIAL_HANDLE not in entities:
-            return []
-        results = [
+    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
+        super().__init__(PATTERNS, supported_language, name)
+
+    def find(self, text: str) -> list[RecognizerResult]:
+        return [
             self._result(m.start, m.end, _SCORES[m.pattern_name], m.pattern_name, [m.reason])
             for m in iter_handle_mentions(text)
         ]
-        return sorted(results, key=lambda r: (r.start, r.end))
-
-    def _result(
-        self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
-    ) -> RecognizerResult:
-        return make_result(SOCIAL_HANDLE, start, end, score, self, reasons, pattern_name)

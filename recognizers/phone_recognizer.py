@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import RecognizerResult
 
-from recognizers.base import make_result
+from recognizers.base import ContactRecognizer
 from recognizers.entities import PHONE_NUMBER
 
 _SPACE = r"[^\S\r\n]"
@@ -195,28 +194,17 @@ def _cue_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
-class PhoneRecognizer(PatternRecognizer):
+class PhoneRecognizer(ContactRecognizer):
     """PHONE_NUMBER: international numbers (+/00 prefix, any country code) and cued local ones."""
 
+    ENTITY = PHONE_NUMBER
+    DEFAULT_NAME = "PhoneRecognizer"
+
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entity=PHONE_NUMBER,
-            name=name or "PhoneRecognizer",
-            supported_language=supported_language,
-            patterns=[Pattern(name=n, regex=r, score=s) for n, r, s in PATTERNS],
-            context=None,
-        )
+        super().__init__(PATTERNS, supported_language, name)
         self._compiled = {n: re.compile(r) for n, r, _ in PATTERNS}
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str] | None = None,
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        if entities and PHONE_NUMBER not in entities:
-            return []
+    def find(self, text: str) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         taken: list[tuple[int, int]] = []
         for prefix, regex_name in (("+", "international_plus"), ("00", "international_00")):
@@ -232,7 +220,7 @@ class PhoneRecognizer(PatternRecognizer):
             found = self._local(text, start, end)
             if found is not None:
                 results.append(found)
-        return sorted(results, key=lambda r: (r.start, r.end))
+        return results
 
     def _international(
         self, text: str, start: int, end: int, prefix: str, pattern_name: str
@@ -290,8 +278,3 @@ class PhoneRecognizer(PatternRecognizer):
             score = SCORE_LOCAL_VALIDISH
             reasons.append("trunk prefix 0 and national length")
         return self._result(start, end, score, "local_with_contact_cue", reasons)
-
-    def _result(
-        self, start: int, end: int, score: float, pattern_name: str, reasons: list[str]
-    ) -> RecognizerResult:
-        return make_result(PHONE_NUMBER, start, end, round(score, 4), self, reasons, pattern_name)
