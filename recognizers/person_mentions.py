@@ -46,7 +46,7 @@ NAME_PARTICLES_INSIDE = frozenset(
     }
 )
 
-TITLE_WORDS = frozenset(
+PUBLIC_TITLE_WORDS = frozenset(
     [
         "President",
         "Vice",
@@ -113,8 +113,6 @@ TITLE_WORDS = frozenset(
         "EU",
         "Regional",
         "Opposition",
-        "Exiled",
-        "Former",
         "United",
         "Nations",
         "European",
@@ -127,6 +125,14 @@ TITLE_WORDS = frozenset(
         "Army",
         "Acting",
         "Interim",
+    ]
+)
+"""Titles that put a person on the public record ('Minister', 'General', ...)."""
+
+PRIVATE_TITLE_WORDS = frozenset(
+    [
+        "Exiled",
+        "Former",
         "Dr",
         "Dr.",
         "Prof",
@@ -144,27 +150,10 @@ TITLE_WORDS = frozenset(
         "Sayyid",
     ]
 )
-"""Capitalised words that precede a name without being part of it."""
+"""Honorifics and descriptors that precede a name but make nobody public."""
 
-PUBLIC_TITLE_WORDS = TITLE_WORDS - {
-    "Dr",
-    "Dr.",
-    "Prof",
-    "Prof.",
-    "Mr",
-    "Mr.",
-    "Mrs",
-    "Mrs.",
-    "Ms",
-    "Ms.",
-    "Former",
-    "Exiled",
-    "Haji",
-    "Sayyid",
-    "Imam",
-    "Mullah",
-    "Sheikh",
-}
+TITLE_WORDS = PUBLIC_TITLE_WORDS | PRIVATE_TITLE_WORDS
+"""Capitalised words that precede a name without being part of it."""
 
 MONTHS_AND_DAYS = frozenset(
     [
