@@ -24,6 +24,7 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,14 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}")
     return value
+
+
+def sourceguard_version() -> str:
+    """The installed package version: results, audit records and reports say what made them."""
+    try:
+        return metadata.version("sourceguard")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def derive_key(master: bytes, purpose: str) -> bytes:

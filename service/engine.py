@@ -12,7 +12,6 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -40,6 +39,7 @@ from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
 from service.anonymize import Secrets, apply_policy
+from service.config import sourceguard_version
 from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
     DEFAULT_MAX_CHARS,
     MAX_CHARS_ENV,
@@ -68,13 +68,6 @@ class _NoContextEnhancer(ContextAwareEnhancer):
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[override]
         return raw_results
-
-
-def engine_version() -> str:
-    try:
-        return metadata.version("sourceguard")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _read_allow_list() -> list[str]:
@@ -162,7 +155,7 @@ class Engine:
     @property
     def versions(self) -> dict[str, str]:
         return {
-            "engine": engine_version(),
+            "engine": sourceguard_version(),
             "model": self.nlp.model_version,
             "roster": self.roster.digest if len(self.roster) else "none",
         }

@@ -12,11 +12,11 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import quote
 
 from service.check.rules import RULES, Violation
+from service.config import sourceguard_version
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,14 +28,6 @@ GITHUB_ANNOTATION_CAP = 10
 """GitHub shows at most 10 error and 10 warning annotations per step; the rest are dropped."""
 STEP_SUMMARY_MAX_ROWS = 1000
 """The step summary is limited to 1 MiB; past this many rows the SARIF report has the rest."""
-
-
-def tool_version() -> str:
-    """The installed version, so reports say which rules and engine produced them."""
-    try:
-        return version("sourceguard")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass
@@ -57,7 +49,7 @@ class RunInfo:
     exit_code: int = 0
     suppressed: dict[str, int] = field(default_factory=dict)
     suppression_problems: list[tuple[str, int, str]] = field(default_factory=list)
-    version: str = field(default_factory=tool_version)
+    version: str = field(default_factory=sourceguard_version)
 
 
 # --- shared helpers -------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from service.check.rules import (
     Violation,
 )
 from service.check.settings import CheckSettings
-from service.config import derive_key
+from service.config import derive_key, sourceguard_version
 from service.drafts import DEFAULT_MAX_CHARS, MAX_CHARS_ENV, decode_bytes
 from service.errors import ConfigurationError, InputError
 
@@ -201,19 +201,12 @@ def model_version(model: str | None) -> str:
         return f"{name}==unknown"
 
 
-def engine_version() -> str:
-    try:
-        return metadata.version("sourceguard")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 def cache_context(
     settings: CheckSettings, policy_digest: str, roster_digest: str
 ) -> dict[str, str]:
     return {
         "format": str(CACHE_FORMAT),
-        "engine": engine_version(),
+        "engine": sourceguard_version(),
         "model": model_version(settings.model),
         "policy": policy_digest,
         "roster": roster_digest,
