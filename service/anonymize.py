@@ -27,6 +27,7 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
 from recognizers.entities import PERSON_TYPES, precedence
+from service.config import derive_key, parse_aes_key
 from service.errors import ConfigurationError
 from service.findings import Finding
 
@@ -68,8 +69,6 @@ class Secrets:
         A key that is not set is derived from ``SOURCEGUARD_SECRET_KEY`` exactly as the service
         derives it, so the CLI and the service hash and encrypt alike under one master secret.
         """
-        from service.config import derive_key
-
         hash_key = os.environ.get(HASH_KEY_ENV, "").strip().encode("utf-8")
         enc = os.environ.get(ENCRYPTION_KEY_ENV, "").strip()
         master = os.environ.get(SECRET_KEY_ENV, "").strip().encode("utf-8")
@@ -99,24 +98,9 @@ class Secrets:
 
 
 def _decode_aes_key(value: str) -> bytes:
-    """Raw 16/24/32-byte keys are used as is; ``base64:``-prefixed or other base64 is decoded.
-
-    An undecodable value is returned raw so that ``require_encryption_key`` reports it.
-    """
-    if value.startswith("base64:"):
-        candidates = [value[len("base64:") :]]
-    elif len(value.encode("utf-8")) in (16, 24, 32):
-        return value.encode("utf-8")
-    else:
-        candidates = [value]
-    for candidate in candidates:
-        try:
-            decoded = base64.b64decode(candidate.replace("-", "+").replace("_", "/"), validate=True)
-        except (binascii.Error, ValueError):
-            continue
-        if AESCipher.is_valid_key_size(decoded):
-            return decoded
-    return value.encode("utf-8")
+    """The key per ``parse_aes_key``; an undecodable value is kept raw so that
+    ``require_encryption_key`` reports it when a policy needs it."""
+    return parse_aes_key(value) or value.encode("utf-8")
 
 
 def _normalize(value: str) -> str:

@@ -209,17 +209,29 @@ def _explicit_key(env: Mapping[str, str], purpose: str) -> bytes | None:
     return value
 
 
+AES_KEY_SIZES = (16, 24, 32)
+
+
+def parse_aes_key(value: str) -> bytes | None:
+    """A raw 16/24/32-byte key as is, else base64 (``base64:`` prefix optional, URL-safe too);
+    None if it is neither."""
+    if not value.startswith("base64:") and len(value.encode("utf-8")) in AES_KEY_SIZES:
+        return value.encode("utf-8")
+    candidate = value.removeprefix("base64:").replace("-", "+").replace("_", "/")
+    try:
+        decoded = base64.b64decode(candidate, validate=True)
+    except ValueError:  # binascii.Error is a ValueError
+        return None
+    return decoded if len(decoded) in AES_KEY_SIZES else None
+
+
 def _aes_key(raw: str) -> bytes:
-    """Same rules as the CLI: raw 16/24/32 bytes, or base64 (optionally ``base64:``-prefixed)."""
-    if len(raw.encode("utf-8")) in (16, 24, 32) and not raw.startswith("base64:"):
-        return raw.encode("utf-8")
-    with contextlib.suppress(ValueError):
-        decoded = base64.b64decode(raw.removeprefix("base64:"), validate=True)
-        if len(decoded) in (16, 24, 32):
-            return decoded
-    raise ConfigurationError(
-        "SOURCEGUARD_ENCRYPTION_KEY must be 16, 24 or 32 bytes, or base64 of such a key"
-    )
+    key = parse_aes_key(raw)
+    if key is None:
+        raise ConfigurationError(
+            "SOURCEGUARD_ENCRYPTION_KEY must be 16, 24 or 32 bytes, or base64 of such a key"
+        )
+    return key
 
 
 def _resolve_keys(env: Mapping[str, str], config: Config) -> dict[str, bytes]:
