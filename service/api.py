@@ -130,23 +130,22 @@ def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -
 @bp.post("/analyze")
 @require("editor")
 def analyze() -> Response:
-    text, policy = screening_input()
-    result, record = state().screen(
-        text, policy, apply=False, actor=g.actor, request_id=g.request_id
-    )
-    body = result.to_dict(include_text=False)
-    body["audit_id"] = record["id"]
-    return jsonify(body)
+    return _screen(apply=False)
 
 
 @bp.post("/sanitize")
 @require("editor")
 def sanitize() -> Response:
+    return _screen(apply=True)
+
+
+def _screen(apply: bool) -> Response:
+    """Analyze returns findings only; sanitize adds the sanitized text. Both are audited."""
     text, policy = screening_input()
     result, record = state().screen(
-        text, policy, apply=True, actor=g.actor, request_id=g.request_id
+        text, policy, apply=apply, actor=g.actor, request_id=g.request_id
     )
-    body = result.to_dict(include_text=True)
+    body = result.to_dict(include_text=apply)
     body["audit_id"] = record["id"]
     return jsonify(body)
 
