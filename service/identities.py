@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from presidio_analyzer import RecognizerResult
@@ -137,38 +137,29 @@ def _nearest(candidates: list[PersonIdentity], pos: int) -> PersonIdentity:
 
 
 def _cluster(spans: list[MentionSpan]) -> list[PersonIdentity]:
+    """Multi-word mentions first (they define identities), then single words join them."""
     identities: list[PersonIdentity] = []
     by_roster: dict[str, PersonIdentity] = {}
-    multi = [s for s in spans if len(s.parts) > 1]
-    single = [s for s in spans if len(s.parts) == 1]
-    for span in multi:
+
+    def place(span: MentionSpan, same: Callable[[PersonIdentity], bool]) -> None:
+        roster_ids = {e.roster_id for e in span.evidence if e.roster_id}
+        target = next((by_roster[r] for r in roster_ids if r in by_roster), None)
+        if target is None:
+            matches = [i for i in identities if same(i)]
+            target = _nearest(matches, span.start) if matches else None
+        if target is None:
+            target = PersonIdentity()
+            identities.append(target)
+        target.mentions.append(span)
+        for r in roster_ids:
+            by_roster.setdefault(r, target)
+
+    for span in (s for s in spans if len(s.parts) > 1):
         keys = {k for part in span.parts for k in part}
-        roster_ids = {e.roster_id for e in span.evidence if e.roster_id}
-        target = next((by_roster[r] for r in roster_ids if r in by_roster), None)
-        if target is None:
-            matches = [
-                i for i in identities if any(_same_person(keys, mk) for mk in i.multiword_keys)
-            ]
-            target = _nearest(matches, span.start) if matches else None
-        if target is None:
-            target = PersonIdentity()
-            identities.append(target)
-        target.mentions.append(span)
-        for r in roster_ids:
-            by_roster.setdefault(r, target)
-    for span in single:
+        place(span, lambda i, keys=keys: any(_same_person(keys, mk) for mk in i.multiword_keys))
+    for span in (s for s in spans if len(s.parts) == 1):
         keys = span.parts[0]
-        roster_ids = {e.roster_id for e in span.evidence if e.roster_id}
-        target = next((by_roster[r] for r in roster_ids if r in by_roster), None)
-        if target is None:
-            matches = [i for i in identities if keys & i.keys]
-            target = _nearest(matches, span.start) if matches else None
-        if target is None:
-            target = PersonIdentity()
-            identities.append(target)
-        target.mentions.append(span)
-        for r in roster_ids:
-            by_roster.setdefault(r, target)
+        place(span, lambda i, keys=keys: bool(keys & i.keys))
     return identities
 
 
