@@ -408,14 +408,21 @@ def build_view(text: str, result: ScreeningResult, requested: dict[str, tuple[st
 
 
 def segment(text: str, findings: list[Finding]) -> list[Mark]:
-    """Split the draft into plain and highlighted pieces; overlaps show the most specific."""
+    """Split the draft into plain and highlighted pieces; overlaps show the most specific.
+
+    A sweep over the span boundaries keeps the findings open at each piece, so a long draft
+    with many findings costs O(pieces × overlapping findings), not O(pieces × findings).
+    """
     bounds = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    starting: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        starting.setdefault(f.start, []).append(i)
     marks: list[Mark] = []
     shown: set[int] = set()
+    active: set[int] = set()
     for a, b in itertools.pairwise(bounds):
-        if a >= b:
-            continue
-        covering = [(i, f) for i, f in enumerate(findings) if f.start <= a and b <= f.end]
+        active = {i for i in (*active, *starting.get(a, ())) if findings[i].end > a}
+        covering = [(i, findings[i]) for i in sorted(active)]
         if not covering:
             marks.append(Mark(text[a:b]))
             continue
