@@ -315,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check_parsers(sub)
 
+    from service.archive.command import add_parsers as add_archive_parsers
+
+    add_archive_parsers(sub)
+
     p = sub.add_parser("serve", help="run the HTTP service with gunicorn")
     p.add_argument("--host", help="bind address (default: $SOURCEGUARD_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: $SOURCEGUARD_PORT or 8080)")
