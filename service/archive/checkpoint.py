@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from service.errors import InputError
+from service.core.errors import InputError
 
 FORMAT = "sourceguard-archive-checkpoint"
 VERSION = 1

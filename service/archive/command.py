@@ -16,9 +16,9 @@ from typing import Any
 from service.archive.output import FORMATS, INSTALL_HINT, require_pyarrow
 from service.archive.sources import KINDS, FolderSource, JsonlSource, PostgresSource, Source
 from service.archive.worker import WorkerConfig
-from service.config import derive_key
-from service.drafts import DEFAULT_MAX_CHARS, MAX_CHARS_ENV
-from service.errors import ConfigurationError, InputError
+from service.core.config import derive_key
+from service.core.errors import ConfigurationError, InputError
+from service.drafts.validation import DEFAULT_MAX_CHARS, MAX_CHARS_ENV
 
 
 def add_parsers(sub: Any) -> None:
@@ -92,15 +92,15 @@ def _source(args: argparse.Namespace) -> Source:
 
 def _roster(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """(roster, its key). The scan has nothing to look for without one."""
-    from service.roster import Roster, RosterError, load_roster, roster_key_from_env
+    from service.pipeline.roster import Roster, RosterError, load_roster, roster_key_from_env
 
     if bool(args.roster) == bool(args.roster_from_store):
         raise InputError("give exactly one of --roster FILE and --roster-from-store")
     if args.roster:
         key = roster_key_from_env()
         return load_roster(args.roster, key), key
-    from service.config import Config
-    from service.store import open_store
+    from service.audit.store import open_store
+    from service.core.config import Config
 
     config = Config.from_env()
     store = open_store(config.database_url)
@@ -131,7 +131,7 @@ def cmd_archive_scan(args: argparse.Namespace) -> int:
     secrets = None
     if args.full != "none":
         from policies.loader import load_policy
-        from service.anonymize import Secrets
+        from service.pipeline.anonymize import Secrets
 
         load_policy(args.policy, allow_paths=False)  # an unknown policy fails before Ray starts
         secrets = Secrets.from_env()

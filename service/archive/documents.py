@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.archive.sources import RawDocument
-from service.check.markup import Extracted, extract
-from service.drafts import validate_text
-from service.errors import InputError
+from service.core.errors import InputError
+from service.drafts.markup import Extracted, extract
+from service.drafts.validation import validate_text
 
 
 @dataclass

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from service.errors import ConfigurationError, InputError
+from service.core.errors import ConfigurationError, InputError
 
 FORMATS = ("jsonl", "parquet")
 PARQUET_ROWS = 50_000

@@ -45,7 +45,7 @@ from recognizers.protected_source_recognizer import (
     SCORE_SURNAME,
     SPACED_PREFIXES,
 )
-from service.roster import Roster
+from service.pipeline.roster import Roster
 
 RECOGNIZER = "roster-pass"
 ENTITY_TYPE = "PROTECTED_SOURCE"

@@ -24,7 +24,7 @@ from service.archive.progress import Progress
 from service.archive.sources import RawDocument, Source
 from service.archive.summary import Summary, batch_record
 from service.archive.worker import WorkerConfig
-from service.errors import ConfigurationError, InputError
+from service.core.errors import ConfigurationError, InputError
 
 BATCH_DOCUMENTS = 200
 BATCH_CHARS = 4_000_000

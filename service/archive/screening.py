@@ -18,8 +18,8 @@ from recognizers.entities import PERSON_TYPES
 from recognizers.name_keys import name_key
 from service.archive.documents import Document
 from service.archive.roster_pass import Hit
-from service.audit import fingerprint
-from service.roster import Roster
+from service.audit.records import fingerprint
+from service.pipeline.roster import Roster
 
 TIER = "full"
 FINGERPRINT_PREFIX = "fp-"
@@ -56,7 +56,7 @@ class FullScreener:
     @property
     def engine(self) -> Any:
         if self._engine is None:
-            from service.engine import Engine
+            from service.pipeline.engine import Engine
 
             self._engine = Engine.create(
                 model_name=self.model, roster=self.roster, secrets=self.secrets

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.check.files import display_path, excluded
-from service.check.markup import kind_for
 from service.check.settings import DEFAULT_EXCLUDES
-from service.errors import InputError
+from service.core.errors import InputError
+from service.drafts.markup import kind_for
 
 KINDS = ("text", "markdown", "html")
 POSTGRES_BATCH = 500

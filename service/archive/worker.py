@@ -16,8 +16,8 @@ from service.archive.documents import Document, decode
 from service.archive.roster_pass import ENTITY_TYPE, RECOGNIZER, Hit, RosterIndex
 from service.archive.screening import FullScreener
 from service.archive.sources import RawDocument
-from service.errors import InputError, SourceguardError
-from service.roster import Roster
+from service.core.errors import InputError, SourceguardError
+from service.pipeline.roster import Roster
 
 FULL_MODES = ("none", "flagged", "all")
 ROSTER_TIER = "roster"
