@@ -41,7 +41,7 @@ class Checkpoint:
     @classmethod
     def open(cls, path: Path, scan: dict[str, Any], resume: bool) -> Checkpoint:
         """Start a checkpoint, or continue one with ``resume``; InputError when they disagree."""
-        header = {"format": FORMAT, "version": VERSION, **scan}
+        header = {**scan, "format": FORMAT, "version": VERSION}
         if path.exists() and not resume:
             raise InputError(
                 f"{path.name} exists: add --resume to continue that scan, or remove it (and the "

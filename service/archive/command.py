@@ -152,7 +152,7 @@ def cmd_archive_scan(args: argparse.Namespace) -> int:
         "full": args.full,
         "policy": args.policy if args.full != "none" else None,
         "output": str(output.resolve()),
-        "format": args.format,
+        "output_format": args.format,
     }
     options = ScanOptions(
         output=output,
