@@ -110,6 +110,8 @@ class RosterIndex:
         self.has_handles = any(entry["handles"] for entry in roster.entries)
         self._words: dict[str, _Word] = {}
         self._interesting: set[str] = set()
+        self._chunks: dict[str, bool] = {}
+        self._hot_chunks: set[str] = set()
         self._digests: dict[str, str] = {}
 
     # -- per word -------------------------------------------------------------------------------
@@ -161,20 +163,47 @@ class RosterIndex:
             if info.interesting:
                 self._interesting.add(raw)
 
+    def _refresh_chunks(self, chunks: set[str]) -> None:
+        """Learn whitespace-separated chunks ("al-Sabbagh,"): hot if one of their words is."""
+        new = chunks.difference(self._chunks)
+        if not new:
+            return
+        if len(self._chunks) + len(new) > MAX_CACHED_WORDS:
+            self._chunks.clear()
+            self._hot_chunks.clear()
+            new = chunks
+        for chunk in new:
+            words = _splitter(chunk).split(chunk)[1::2]
+            self._refresh(set(words))
+            hot = not self._interesting.isdisjoint(words)
+            self._chunks[chunk] = hot
+            if hot:
+                self._hot_chunks.add(chunk)
+
     # -- per document ---------------------------------------------------------------------------
     def scan(self, text: str) -> tuple[int, list[Hit]]:
-        """(words in ``text``, roster hits). Most documents cost one ``split`` and two set ops."""
-        pieces = _splitter(text).split(text)  # separator, word, separator, word, ..., separator
-        words = pieces[1::2]
-        distinct = set(words)
-        self._refresh(distinct)
-        present = distinct & self._interesting
-        hits = _Walk(self, text, pieces, words).hits(present) if present else []
+        """(words in ``text``, roster hits).
+
+        Most documents cost one ``str.split`` and two set operations: their whitespace-separated
+        chunks are all known, none of them holds a roster word. Only the others are split into
+        words and walked.
+        """
+        chunks = text.split()
+        distinct_chunks = set(chunks)
+        self._refresh_chunks(distinct_chunks)
+        hits: list[Hit] = []
+        if not distinct_chunks.isdisjoint(self._hot_chunks):
+            pieces = _splitter(text).split(text)  # separator, word, separator, ..., separator
+            words = pieces[1::2]
+            distinct = set(words)
+            self._refresh(distinct)
+            present = distinct & self._interesting
+            hits = _Walk(self, text, pieces, words).hits(present) if present else []
         if self.has_handles and ("@" in text or "/" in text):
             hits.extend(self._handles(text))
         if not hits:
-            return len(words), []
-        return len(words), _confirm_and_merge(text, hits)
+            return len(chunks), []
+        return len(chunks), _confirm_and_merge(text, hits)
 
     def _handles(self, text: str) -> list[Hit]:
         out = []

@@ -130,6 +130,7 @@ def run_scan(
             ray.get([a.ready.remote() for a in actors])
         except ray.exceptions.RayError as exc:
             raise ConfigurationError(f"the scan workers could not start ({_cause(exc)})") from None
+        summary.startup_seconds = time.monotonic() - started
         pending: dict[Any, Any] = {}  # object ref -> actor
         load = {id(a): 0 for a in actors}
 
@@ -172,7 +173,7 @@ def run_scan(
             ray.kill(actor)
         if owns_ray:
             ray.shutdown()
-    summary.seconds = time.monotonic() - started
+    summary.seconds = time.monotonic() - started - summary.startup_seconds
     return summary
 
 

@@ -30,7 +30,8 @@ class Summary:
     identity_documents: Counter[str] = field(default_factory=Counter)
     identity_mentions: Counter[str] = field(default_factory=Counter)
     skipped: int = 0  # finished before this run (resumed)
-    seconds: float = 0.0
+    seconds: float = 0.0  # scanning, after the workers were ready
+    startup_seconds: float = 0.0  # starting Ray and the workers (loading the engine)
     interrupted: bool = False
 
     def add(self, record: dict[str, Any]) -> None:
@@ -73,6 +74,7 @@ class Summary:
             },
             "resumed_from_checkpoint": self.skipped,
             "seconds": round(self.seconds, 3),
+            "startup_seconds": round(self.startup_seconds, 3),
             "worker_cpu_seconds": round(self.cpu_seconds, 3),
             "roster_pass_words_per_cpu_second": round(self.words / self.roster_cpu_seconds)
             if self.roster_cpu_seconds
@@ -84,7 +86,7 @@ class Summary:
     def render(self) -> str:
         lines = [
             f"documents: {self.documents} ({self.skipped} from the checkpoint), "
-            f"{self.words} words, {self.seconds:.1f} s",
+            f"{self.words} words, {self.seconds:.1f} s (+{self.startup_seconds:.1f} s start-up)",
             f"flagged by the roster pass: {self.flagged}; screened in full: {self.screened}; "
             f"with findings: {self.found} ({self.rows} rows)",
         ]
