@@ -102,10 +102,10 @@ class JsonlSource:
 
     def _document(self, number: int, line: bytes) -> RawDocument:
         where = f"line:{number}"
+        # surrogateescape: a line with a bad byte still parses, so the document keeps its id
+        decoded = line.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
         try:
-            item = json.loads(line.decode("utf-8-sig" if number == 1 else "utf-8"))
-        except UnicodeDecodeError as exc:
-            return RawDocument(where, None, self.kind, f"not valid UTF-8 (byte {exc.start})")
+            item = json.loads(decoded)
         except json.JSONDecodeError as exc:
             return RawDocument(where, None, self.kind, f"not valid JSON (column {exc.colno})")
         if not isinstance(item, dict):
@@ -113,6 +113,8 @@ class JsonlSource:
         doc_id = item.get("id")
         if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or doc_id == "":
             return RawDocument(where, None, self.kind, "'id' must be a non-empty string or integer")
+        if isinstance(doc_id, str) and _has_surrogates(doc_id):
+            return RawDocument(where, None, self.kind, "'id' is not valid UTF-8")
         kind = item.get("format", self.kind)
         if kind not in KINDS:
             return RawDocument(
@@ -121,7 +123,17 @@ class JsonlSource:
         text = item.get("text")
         if not isinstance(text, str):
             return RawDocument(str(doc_id), None, kind, "'text' is missing or not a string")
+        if _has_surrogates(text):
+            return RawDocument(str(doc_id), None, kind, "'text' is not valid UTF-8")
         return RawDocument(str(doc_id), text, kind)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)\S+|(://[^:/@\s]+:)[^@\s]+@", re.IGNORECASE)
