@@ -1,4 +1,4 @@
-"""``sourceguard archive scan`` end to end on Ray in local mode (one ``ray.init`` per session).
+"""``sourceguard archive scan`` end to end on Ray in local mode (one ``ray.init`` for them all).
 
 A small generated archive (invented names): every planted variant is found and no other
 document; an interrupted scan resumes without losing or repeating a row; unreadable documents are
@@ -32,7 +32,7 @@ KEY = "archive-scan-test-roster-key-0123"
 PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def ray_local() -> Iterator[None]:
     import logging
 
