@@ -16,9 +16,8 @@ from typing import Any
 from service.archive.output import FORMATS, INSTALL_HINT, require_pyarrow
 from service.archive.sources import KINDS, FolderSource, JsonlSource, PostgresSource, Source
 from service.archive.worker import WorkerConfig
-from service.core.config import derive_key
+from service.core.config import derive_key, max_chars
 from service.core.errors import ConfigurationError, InputError
-from service.drafts.validation import DEFAULT_MAX_CHARS, MAX_CHARS_ENV
 
 
 def add_parsers(sub: Any) -> None:
@@ -115,8 +114,6 @@ def _roster(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_archive_scan(args: argparse.Namespace) -> int:
-    import os
-
     from service.archive.scan import ScanOptions, run_scan
 
     require_ray()
@@ -140,7 +137,7 @@ def cmd_archive_scan(args: argparse.Namespace) -> int:
         roster_document=roster.to_document(),
         roster_key=key,
         fingerprint_key=derive_key(key, "archive"),
-        max_chars=int(os.environ.get(MAX_CHARS_ENV, DEFAULT_MAX_CHARS)),
+        max_chars=max_chars(),
         full=args.full,
         policy=args.policy,
         model=args.model,

@@ -5,7 +5,6 @@ Only counts are shown, never a document id (an id may be a headline) or any text
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Any, TextIO
@@ -25,8 +24,7 @@ class Progress:
         self.first = done
         self.last_line = 0.0
         self.bar: Any = None
-        interactive = self.stream.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
-        if interactive and not quiet:
+        if self.stream.isatty() and not quiet:  # CI and log files get plain lines
             try:
                 from tqdm import tqdm
             except ImportError:
