@@ -150,7 +150,8 @@ def main() -> int:
         roster_cfg = _config(roster_document, "none")
         plain = plain_loop(jsonl, roster_cfg, args.batch)
         ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR,
-                 log_to_driver=False, object_store_memory=256 * 1024 * 1024)  # fmt: skip
+                 log_to_driver=False, object_store_memory=256 * 1024 * 1024,
+                 _node_ip_address="127.0.0.1")  # fmt: skip
         try:
             one = on_ray(jsonl, roster_cfg, 1, work)
             two = on_ray(jsonl, roster_cfg, 2, work)

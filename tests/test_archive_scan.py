@@ -42,6 +42,7 @@ def ray_local() -> Iterator[None]:
         logging_level=logging.ERROR,
         log_to_driver=False,
         object_store_memory=128 * 1024 * 1024,
+        _node_ip_address="127.0.0.1",
     )
     yield
     ray.shutdown()
@@ -117,6 +118,16 @@ def test_every_planted_variant_found_and_no_other_document(
     assert report["bad"] == 0 and report["exit_code"] == 1
     assert sum(v["documents"] for v in report["identities"].values()) == len(archive.planted)
     assert_no_names(archive, out, summary, Path(f"{out}.checkpoint"))
+
+
+def test_unreachable_cluster_is_a_clear_error(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = files["dir"] / "x.jsonl"
+    code = scan(str(files["jsonl"]), "--roster", str(files["roster"]), "-o", str(out),
+                "--address", "127.0.0.1:1")  # fmt: skip
+    assert code == 2
+    assert "cannot reach the Ray cluster at --address" in capsys.readouterr().err
 
 
 def test_nothing_found_exits_zero(files: dict[str, Path], archive: Archive) -> None:

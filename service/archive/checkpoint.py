@@ -24,13 +24,16 @@ COMPLETE = "complete"
 
 
 class Checkpoint:
+    """A new checkpoint file appears with the first finished batch: a scan that fails to start
+    leaves nothing behind that a second try would have to ``--resume``."""
+
     def __init__(self, path: Path, header: dict[str, Any], records: list[dict[str, Any]]):
         self.path = path
         self.header = header
         self.records = records
         self.done: set[str] = {doc_id for r in records for doc_id in r.get("ids", [])}
         self.complete = any(r.get(COMPLETE) for r in records)
-        self.handle = path.open("ab")
+        self.handle: Any = path.open("ab") if path.exists() else None
 
     @property
     def output_length(self) -> int | None:
@@ -48,7 +51,6 @@ class Checkpoint:
                 "output) to start again"
             )
         if not path.exists():
-            _write_line(path, header, mode="wb")
             return cls(path, header, [])
         stored, records = _read(path)
         if stored != header:
@@ -60,6 +62,9 @@ class Checkpoint:
         return cls(path, header, records)
 
     def record(self, batch: dict[str, Any]) -> None:
+        if self.handle is None:
+            _write_line(self.path, self.header, mode="xb")
+            self.handle = self.path.open("ab")
         self.records.append(batch)
         self.done.update(batch.get("ids", []))
         _append(self.handle, batch)
@@ -70,7 +75,8 @@ class Checkpoint:
             self.record({COMPLETE: True})
 
     def close(self) -> None:
-        self.handle.close()
+        if self.handle is not None:
+            self.handle.close()
 
 
 def _read(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ BATCH_CHARS = 4_000_000
 IN_FLIGHT = 2
 """Batches queued per actor: one running, one waiting, so no actor idles between batches."""
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
+LOCAL_NODE_IP = "127.0.0.1"
+CONNECT_TIMEOUT_S = 5.0
 DUPLICATE_REASON = "duplicate id (an earlier document has the same id)"
 
 
@@ -78,6 +81,8 @@ def start_ray(workers: int, address: str | None) -> bool:
     """
     import ray
 
+    if address:
+        _check_reachable(address)
     if ray.is_initialized():
         return False
     options: dict[str, Any] = {
@@ -85,15 +90,32 @@ def start_ray(workers: int, address: str | None) -> bool:
         "logging_level": logging.ERROR,
         "log_to_driver": False,
     }
-    if address:
-        ray.init(address=address, **options)
-    else:
-        ray.init(
-            num_cpus=workers or os.cpu_count(),
-            object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-            **options,
-        )
+    try:
+        if address:
+            ray.init(address=address, **options)
+        else:
+            # Loopback only: Ray has no authentication, a local scan must not listen on the LAN.
+            ray.init(
+                num_cpus=workers or os.cpu_count(),
+                object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                _node_ip_address=LOCAL_NODE_IP,
+                **options,
+            )
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = "the Ray cluster at --address" if address else "Ray on this machine"
+        raise ConfigurationError(f"cannot start or reach {where} ({type(exc).__name__})") from None
     return True
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a wrong ``host:port`` (Ray itself retries for minutes)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return  # ray://, "auto" and the like: Ray's own checks apply
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), CONNECT_TIMEOUT_S).close()
+    except OSError:
+        raise ConfigurationError("cannot reach the Ray cluster at --address") from None
 
 
 def run_scan(

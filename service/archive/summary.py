@@ -14,6 +14,8 @@ from typing import Any
 EXIT_CLEAN, EXIT_FOUND, EXIT_BAD = 0, 1, 2
 SHOWN_BAD = 20
 """Bad documents listed in the text summary (all of them are in the JSON summary)."""
+SHOWN_IDENTITIES = 50
+"""Identities listed in the text summary, most documents first (all of them in the JSON)."""
 
 
 @dataclass
@@ -92,8 +94,11 @@ class Summary:
         ]
         if self.identity_documents:
             lines.append("identities (fingerprint: documents, mentions):")
-            for identity, docs in self.identity_documents.most_common():
+            for identity, docs in self.identity_documents.most_common(SHOWN_IDENTITIES):
                 lines.append(f"  {identity}: {docs}, {self.identity_mentions[identity]}")
+            if len(self.identity_documents) > SHOWN_IDENTITIES:
+                more = len(self.identity_documents) - SHOWN_IDENTITIES
+                lines.append(f"  ... {more} more in the JSON summary")
         if self.bad:
             lines.append(f"bad documents: {len(self.bad)}")
             for doc_id, reason in self.bad[:SHOWN_BAD]:
