@@ -141,10 +141,11 @@ def run_scan(
         return summary
     writer = RowWriter(spool, checkpoint.output_length if checkpoint.records else None)
     total = source.count() if not options.quiet else None
-    progress = Progress(total, len(checkpoint.done), quiet=options.quiet)
-    owns_ray = start_ray(options.workers, options.address)
+    progress = Progress(None, 0, quiet=True)  # replaced once the workers are ready
+    owns_ray = False
     actors: list[Any] = []
     try:
+        owns_ray = start_ray(options.workers, options.address)
         actor_class = ray.remote(num_cpus=1)(ScanWorker)
         count = options.workers or max(1, int(ray.available_resources().get("CPU", 1)))
         actors = [actor_class.remote(config) for _ in range(count)]
@@ -153,6 +154,7 @@ def run_scan(
         except ray.exceptions.RayError as exc:
             raise ConfigurationError(f"the scan workers could not start ({_cause(exc)})") from None
         summary.startup_seconds = time.monotonic() - started
+        progress = Progress(total, len(checkpoint.done), quiet=options.quiet)
         pending: dict[Any, Any] = {}  # object ref -> actor
         load = {id(a): 0 for a in actors}
 
