@@ -558,7 +558,6 @@ class Store:
                 )
         return expected_generation + 1
 
-
     # -- the newsroom's allow list ("always public") --------------------------------------------
     def list_allowed(self) -> list[str]:
         with self._session("reading the allow list failed") as conn:
@@ -568,7 +567,9 @@ class Store:
         """Remember a public figure's name; False if it was already there."""
         key = _name_key(name)
         with self._session("saving the allow list failed") as conn, self._transaction(conn):
-            cursor = conn.execute(self._sql["add_allowed"], (key, " ".join(name.split()), utc_now()))
+            cursor = conn.execute(
+                self._sql["add_allowed"], (key, " ".join(name.split()), utc_now())
+            )
             return cursor.rowcount == 1
 
     def remove_allowed(self, name: str) -> bool:
