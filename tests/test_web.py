@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from service.anonymize import Secrets
-from service.app import create_app
-from service.config import KEY_PURPOSES, Config
-from service.engine import Engine
-from service.roster import Roster
-from service.editor_view import jigsaw_warnings, segment
-from service.findings import Finding
+from service.core.config import KEY_PURPOSES, Config
+from service.core.findings import Finding
+from service.http.app import create_app
+from service.http.editor_view import jigsaw_warnings, segment
+from service.pipeline.anonymize import Secrets
+from service.pipeline.engine import Engine
+from service.pipeline.roster import Roster
 
 KEYS = {p: f"web-{p}-key-0123456789abcdef".encode() for p in KEY_PURPOSES}
 DRAFT = (
@@ -414,7 +414,7 @@ def test_draft_is_not_stored(site: dict[str, Any]) -> None:
 
 
 def test_pages_use_no_external_resources() -> None:
-    root = Path(__file__).resolve().parents[1] / "service"
+    root = Path(__file__).resolve().parents[1] / "service" / "http"
     for path in [*root.joinpath("templates").iterdir(), *root.joinpath("static").iterdir()]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(src|href)=[\"']?(https?:)?//", text), path.name
@@ -482,7 +482,7 @@ def test_segment_is_linear_enough_on_many_findings() -> None:
 
 
 def test_summary_line() -> None:
-    from service.editor_view import KIND_BY_KEY, PersonRow, summary_line
+    from service.http.editor_view import KIND_BY_KEY, PersonRow, summary_line
 
     def row(i: int, kind: str, action: str) -> PersonRow:
         return PersonRow(f"P{i}", "0" * 16, KIND_BY_KEY[kind], 1, action, None)

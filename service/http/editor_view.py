@@ -25,8 +25,8 @@ from recognizers.entities import (
     QUASI_IDENTIFIER,
     SOCIAL_HANDLE,
 )
-from service.corrections import NOT_A_PERSON, Applied, Decision
-from service.findings import Finding, ScreeningResult
+from service.core.findings import Finding, ScreeningResult
+from service.pipeline.corrections import NOT_A_PERSON, Applied, Decision
 
 
 @dataclass(frozen=True)

@@ -38,19 +38,19 @@ from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
-from service.anonymize import Secrets, apply_policy
-from service.config import sourceguard_version
-from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
+from service.core.config import sourceguard_version
+from service.core.errors import ConfigurationError
+from service.core.findings import Finding, ScreeningResult
+from service.drafts.validation import (  # noqa: F401  (decode_bytes re-exported for callers)
     DEFAULT_MAX_CHARS,
     MAX_CHARS_ENV,
     decode_bytes,
     validate_text,
 )
-from service.errors import ConfigurationError
-from service.findings import Finding, ScreeningResult
-from service.identities import resolve
-from service.nlp import ModelUnavailableError, SourceguardNlpEngine
-from service.roster import Roster, load_roster, roster_key_from_env
+from service.pipeline.anonymize import Secrets, apply_policy
+from service.pipeline.identities import resolve
+from service.pipeline.nlp import ModelUnavailableError, SourceguardNlpEngine
+from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 EditorHook = Callable[[str, list[Finding], Policy], tuple[list[Finding], Mapping[str, Rule]]]

@@ -33,10 +33,12 @@ from flask import (
 
 from policies.loader import DEFAULT_POLICY, list_policies
 from recognizers.entities import AT_RISK_SOURCE, PERSON_TYPES, PUBLIC_FIGURE
-from service.audit import fingerprint
-from service.corrections import ACTION_CHOICES, ROLE_CHOICES, Decision, EditorStage
-from service.drafts import DEFAULT_MAX_CHARS, decode_bytes
-from service.editor_view import (
+from service.audit.records import fingerprint
+from service.audit.store import StoreError
+from service.core.errors import InputError
+from service.core.findings import Finding, ScreeningResult
+from service.drafts.validation import DEFAULT_MAX_CHARS, decode_bytes
+from service.http.editor_view import (
     KINDS,
     UNAVAILABLE,
     Mark,
@@ -48,12 +50,10 @@ from service.editor_view import (
     summary_line,
     used_kinds,
 )
-from service.errors import InputError
-from service.findings import Finding, ScreeningResult
-from service.problems import Problem
-from service.roster import RosterError
-from service.state import ServiceState
-from service.store import StoreError
+from service.http.problems import Problem
+from service.http.state import ServiceState
+from service.pipeline.corrections import ACTION_CHOICES, ROLE_CHOICES, Decision, EditorStage
+from service.pipeline.roster import RosterError
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -258,7 +258,7 @@ def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
     except Problem as problem:
         return _page(text, policy, errors=[_human(problem)]), problem.status
     form = read_decisions(request.form)
-    stage = EditorStage(form.valid, state().config.key("audit"))
+    stage = EditorStage(form.valid, anchor_of)
     try:
         result, record = state().screen(
             text,
@@ -304,7 +304,7 @@ def _draft_from_form(text: str) -> tuple[str, str | None]:
     except InputError as exc:
         raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
     if kind == "html":
-        from service.check.markup import extract
+        from service.drafts.markup import extract
 
         return extract(text, "html").text, "The HTML file was reduced to its text."
     return text, None
@@ -350,6 +350,11 @@ def read_decisions(form: Mapping[str, str]) -> FormDecisions:
         else:
             out.valid[a] = decision
     return out
+
+
+def anchor_of(name: str) -> str:
+    """A person's key in the form: the start of the keyed fingerprint the audit log records."""
+    return fingerprint(name, state().config.key("audit")).rsplit(":", 1)[-1][:16]
 
 
 def _audit_details(

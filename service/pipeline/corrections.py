@@ -5,8 +5,8 @@ them a public figure; the editor knows better ("at risk: she left the ministry a
 the engine flagged a street name as a person ("not a person"). A decision applies to every
 mention of the identity, needs a reason, and is audited by fingerprint only.
 
-A decision is keyed by the identity's **anchor**: a keyed fingerprint of the person's longest
-mention. Identity ids (P1, P2...) are renumbered whenever the draft changes, an anchor is not,
+A decision is keyed by the identity's **anchor**: a keyed digest of the person's longest
+mention (the caller supplies the function; the web page uses the audit fingerprint). Identity ids (P1, P2...) are renumbered whenever the draft changes, an anchor is not,
 so a decision made while the editor keeps typing follows the person, and waits (unapplied) while
 the name is not in the draft, e.g. half-typed.
 
@@ -16,13 +16,12 @@ already replaces changes nothing; only someone the policy keeps becomes "[withhe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
 from recognizers.entities import AT_RISK_SOURCE, PERSON_TYPES, PSEUDONYM, PUBLIC_FIGURE
-from service.audit import fingerprint
-from service.findings import Finding
+from service.core.findings import Finding
 
 NOT_A_PERSON = "NOT_A_PERSON"
 ROLE_CHOICES: dict[str, str] = {
@@ -73,7 +72,7 @@ class EditorStage:
     """
 
     decisions: Mapping[str, Decision]
-    key: bytes
+    anchor_of: Callable[[str], str]  # name → anchor (a keyed digest, made by the caller)
     applied: list[Applied] = field(default_factory=list)
     waiting: list[Decision] = field(default_factory=list)
     anchors: dict[str, str] = field(default_factory=dict)  # identity id → anchor (every person)
@@ -83,7 +82,7 @@ class EditorStage:
         self, text: str, findings: list[Finding], policy: Policy
     ) -> tuple[list[Finding], dict[str, Rule]]:
         self.names = longest_mentions(text, findings)
-        self.anchors = {i: anchor(name, self.key) for i, name in self.names.items()}
+        self.anchors = {i: self.anchor_of(name) for i, name in self.names.items()}
         by_anchor: dict[str, list[str]] = {}
         for identity, a in self.anchors.items():
             by_anchor.setdefault(a, []).append(identity)
@@ -117,11 +116,6 @@ class EditorStage:
 def _id_order(identity: str) -> tuple[int, str]:
     digits = identity[1:]
     return (int(digits) if digits.isdigit() else 0, identity)
-
-
-def anchor(name: str, key: bytes) -> str:
-    """The short keyed digest that names a person in the page's form fields."""
-    return fingerprint(name, key).rsplit(":", 1)[-1][:16]
 
 
 def longest_mentions(text: str, findings: list[Finding]) -> dict[str, str]:
