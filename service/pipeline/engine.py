@@ -210,7 +210,7 @@ class Engine:
     ) -> ScreeningResult:
         """``overrides``: identity id → rule chosen by an editor for every mention of it.
 
-        ``editor`` (see ``service.corrections.EditorStage``) sees the findings between identity
+        ``editor`` (see ``service.pipeline.corrections.EditorStage``) sees the findings between identity
         resolution and the policy: it may correct roles and returns per-identity rules too.
         """
         text = validate_text(text, self.max_chars)

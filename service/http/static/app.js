@@ -3,6 +3,7 @@
 "use strict";
 
 const LIVE_DELAY_MS = 900;
+const LIVE_PREFERENCE = "sourceguard-live-screening";
 const STATES = {
   idle: "not screened yet",
   edited: "edited — not screened yet",
@@ -378,7 +379,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   const toggle = $("live");
-  if (toggle) toggle.addEventListener("change", () => { if (toggle.checked && draftChanged()) schedule(); });
+  if (toggle) {
+    // The editor's preference (not the draft: nothing of the text is kept in the browser).
+    try { toggle.checked = localStorage.getItem(LIVE_PREFERENCE) !== "off"; } catch (e) { /* private */ }
+    toggle.addEventListener("change", () => {
+      try { localStorage.setItem(LIVE_PREFERENCE, toggle.checked ? "on" : "off"); } catch (e) { /* */ }
+      if (toggle.checked && draftChanged()) schedule();
+    });
+  }
 
   if (form) {
     form.addEventListener("submit", (ev) => {
