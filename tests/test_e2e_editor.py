@@ -96,8 +96,11 @@ def browser(server: Server) -> Iterator[WebDriver]:
 
 # -- helpers ------------------------------------------------------------------------------------
 def wait_for(driver: WebDriver, condition: Any, message: str) -> Any:
+    """Wait for ``condition``; an element replaced meanwhile (a re-render) is simply retried."""
+    from selenium.common.exceptions import StaleElementReferenceException
 
-    return WebDriverWait(driver, WAIT_SECONDS).until(condition, message)
+    wait = WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(condition, message)
 
 
 def visible(driver: WebDriver, selector: str) -> WebElement:
@@ -248,6 +251,7 @@ def login(driver: WebDriver, server: Server) -> None:
     css(driver, "#login-button").click()
     form = visible(driver, "#screen-form")
     assert path_of(driver) == "/", driver.current_url
+    set_live(driver, False)  # this walk is the plain form (the live one: test_screen_as_you_type)
     assert (form.get_attribute("method") or "").lower() == "post"
     assert (form.get_attribute("enctype") or "").lower() == "multipart/form-data"
     assert urllib.parse.urlsplit(form.get_attribute("action") or "").path == "/screen"
@@ -315,6 +319,12 @@ def check_annotated_draft(driver: WebDriver) -> dict[str, Any]:
         "mark 'Mansour' with the identity of 'Yara Mansour'",
     )
     public_figure = only([m for m in found if m["kind"] == "public-figure"], "public-figure mark")
+    # One tag for the whole anonymous-source span, whatever details are marked inside it.
+    sources = [m for m in found if m["kind"] == "anonymous-source"]
+    assert len(sources) == 1, [m["text"] for m in sources]
+    own_tags = css_all(sources[0]["element"], ":scope > .tag")
+    assert len(own_tags) == 1 and own_tags[0].text.strip() == "ANON", own_tags
+    assert css_all(sources[0]["element"], "mark.finding"), "no detail marked inside the source"
     assert "Haddad" in public_figure["text"], public_figure["text"]
 
     legend = {
@@ -425,6 +435,8 @@ def check_copy_and_download(driver: WebDriver) -> None:
         """
     )
     expected = sanitized(driver).strip()
+    css(driver, "#show-sanitized").click()
+    visible(driver, "#sanitized")
     css(driver, "#copy-sanitized").click()
     status = css(driver, "#copy-status")
     assert status.get_attribute("aria-live"), "#copy-status is not announced (aria-live)"
@@ -552,8 +564,17 @@ def fill_draft(driver: WebDriver, text: str) -> None:
 def screen_by_button(driver: WebDriver, text: str) -> None:
     set_live(driver, False)
     fill_draft(driver, text)
+    driver.execute_script("window.__e2eOldPage = true;")
     css(driver, "#screen-button").click()
-    wait_for(driver, lambda d: state_of(d) in ("up-to-date", "failed"), "no screening result")
+    wait_for(
+        driver,
+        lambda d: (
+            not d.execute_script("return window.__e2eOldPage === true;")
+            and d.execute_script("return document.readyState") == "complete"
+            and state_of(d) in ("up-to-date", "failed")
+        ),
+        "no screening result",
+    )
 
 
 def state_of(driver: WebDriver) -> str:
@@ -774,6 +795,7 @@ def test_screen_as_you_type(browser: WebDriver, server: Server) -> None:
             "document.getElementById('screen-form').dataset.liveUrl = '/screen/live';"
         )
         browser.delete_all_cookies()
+        browser.execute_script("arguments[0].focus();", draft)
         ActionChains(browser).send_keys(" Again.").perform()
         wait_for(
             browser,
