@@ -67,10 +67,12 @@ function onMarkKey(ev, mark) {
     moveTo(moves[ev.key]);
   } else if (ev.key === "Enter") {
     const row = personRow(mark.dataset.identity || "");
-    const control = row && row.querySelector("select, input");
-    if (control) {
+    const box = row && row.querySelector("details.correct-box");
+    if (box) {
       ev.preventDefault();
-      control.focus();
+      box.open = true;
+      const control = box.querySelector("select");
+      if (control) control.focus();
     }
   } else if (ev.key === "Escape") {
     mark.blur();
