@@ -320,9 +320,11 @@ async function screenNow() {
   } else {
     markStale(true);
     setState("failed");
+    const changes = $("changes");
+    if (changes) changes.textContent = "";
     showErrors([(body && body.message) ||
-      "The server did not answer: nothing was sanitized. Your draft is still in the box; " +
-      "screening is tried again when you type."]);
+      "Screening did not work this time: nothing was sanitized. Your draft is still in the " +
+      "box; screening is tried again when you type (or press Screen)."]);
   }
   if (live.again) { live.again = false; schedule(); }
 }
