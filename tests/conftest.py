@@ -36,7 +36,7 @@ def spans(recognizer, nlp_engine, text: str, entity: str) -> list[str]:  # type:
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     """Say where the browser tests' screenshots are, so CI can keep the folder as an artifact."""
-    from tests.e2e_support import SCREENSHOTS
+    from tests.e2e_support import SCREENSHOTS, WRITTEN
 
-    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
-        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+    if WRITTEN:
+        terminalreporter.write_line(f"browser screenshots ({len(WRITTEN)}): {SCREENSHOTS}")

@@ -28,7 +28,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-"""What the browser showed, one PNG per step; .ci/run prints the folder so CI keeps it."""
+"""What the browser showed, one PNG per step; the test summary names the folder for CI."""
+WRITTEN: list[Path] = []
 AXE_ENV = "SOURCEGUARD_AXE_JS"
 AXE_DEFAULT = Path.home() / ".cache/sourceguard/axe/node_modules/axe-core/axe.min.js"
 """axe-core (MPL-2.0) from the npm registry, installed by .ci/run outside the package."""
@@ -155,6 +156,7 @@ def save_screenshot(driver: WebDriver, name: str) -> Path:
         path.write_bytes(base64.b64decode(shot["data"]))
     except Exception:
         driver.save_screenshot(str(path))
+    WRITTEN.append(path)
     return path
 
 
