@@ -35,9 +35,10 @@ from policies.loader import DEFAULT_POLICY, list_policies
 from recognizers.entities import AT_RISK_SOURCE, PERSON_TYPES, PUBLIC_FIGURE
 from service.audit.records import fingerprint
 from service.audit.store import StoreError
+from service.core.config import DEFAULT_MAX_CHARS, policy_dirs
 from service.core.errors import InputError
 from service.core.findings import Finding, ScreeningResult
-from service.drafts.validation import DEFAULT_MAX_CHARS, decode_bytes
+from service.drafts.validation import decode_bytes
 from service.http.editor_view import (
     KINDS,
     UNAVAILABLE,
@@ -218,7 +219,7 @@ def _page(text: str, policy: str, **extra: Any) -> dict[str, Any]:
     page: dict[str, Any] = {
         "text": text,
         "policy": policy,
-        "policies": list_policies(),
+        "policies": list_policies(policy_dirs()),
         "result": None,
         "view": None,
         "errors": [],
