@@ -503,3 +503,27 @@ def test_summary_line() -> None:
     rows[0].action = "keep"
     assert summary_line(rows[:1], []) == "1 person at risk (1 kept as written)."
     assert summary_line([], []) == "No person, anonymous source or contact detail found."
+
+
+def test_a_failed_newsroom_memory_keeps_the_result(
+    site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.audit.store import StoreError
+
+    token = sign_in(site)
+    a = anchors(screen(site, token).get_data(as_text=True))
+
+    def broken(name: str) -> bool:
+        raise StoreError("saving the allow list failed: disk full")
+
+    monkeypatch.setattr(site["store"], "add_allowed", broken)
+    fields = {
+        f"role_{a['P1']}": "public",
+        f"reason_{a['P1']}": "on the record",
+        f"remember_{a['P1']}": "on",
+    }
+    response = screen(site, token, **fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "remembering them for the newsroom failed" in html
+    assert "Yara Mansour" in sanitized_of(response)  # this draft's correction stands
+    assert "disk full" not in html

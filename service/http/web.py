@@ -234,7 +234,10 @@ def _page(text: str, policy: str, **extra: Any) -> dict[str, Any]:
 
 
 def _human(problem: Problem) -> str:
-    return human_error(problem.slug, problem.detail, _page("", "")["max_chars"])
+    engine = state().engine
+    return human_error(
+        problem.slug, problem.detail, engine.max_chars if engine else DEFAULT_MAX_CHARS
+    )
 
 
 def _sign_in_again() -> tuple[str, int]:
@@ -274,9 +277,17 @@ def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
         if problem.status >= 500 and problem.slug not in UNAVAILABLE:
             raise
         return _page(text, policy, errors=[_human(problem)]), problem.status
-    remembered = [] if live else _remember(text, stage)
+    remembered, not_remembered = [], []
+    try:
+        remembered = [] if live else _remember(text, stage)
+    except Problem as problem:  # the draft's result stands; only the newsroom memory failed
+        not_remembered = [
+            "The corrections apply to this draft, but remembering them for the newsroom failed "
+            f"({UNAVAILABLE.get(problem.slug, 'the name could not be stored')}). Press Screen "
+            "to try again."
+        ]
     view = build_view(text, result, stage, form)
-    errors = [*form.errors, *view.problems] if not live else form.errors
+    errors = [*form.errors, *view.problems, *not_remembered] if not live else form.errors
     return _page(
         text,
         policy,
@@ -335,8 +346,9 @@ def read_decisions(form: Mapping[str, str]) -> FormDecisions:
         if (role and role not in ROLE_CHOICES) or (action and action not in ACTION_CHOICES):
             out.errors.append("A choice in the form is not valid; reload the page.")
             continue
-        decision = Decision(a, ROLE_CHOICES.get(role), action or None, reason[:MAX_REASON_CHARS])
-        decision = Decision(a, decision.role, decision.action, decision.reason, remember)
+        decision = Decision(
+            a, ROLE_CHOICES.get(role), action or None, reason[:MAX_REASON_CHARS], remember
+        )
         out.entered[a] = decision
         if decision.role is None and decision.action is None:
             if remember:
