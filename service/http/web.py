@@ -225,6 +225,7 @@ def _page(text: str, policy: str, **extra: Any) -> dict[str, Any]:
         "errors": [],
         "notice": None,
         "max_chars": engine.max_chars if engine else DEFAULT_MAX_CHARS,
+        "max_bytes": state().config.max_body_bytes,
         "role_choices": ROLE_LABELS,
         "role_types": ROLE_CHOICES,
         "action_choices": ACTION_CHOICES,

@@ -284,11 +284,9 @@ async function screenNow() {
   if (live.inFlight) { live.again = true; return; }
   const text = draft.value;
   if (!text.trim()) { setState("idle"); return; }
-  const max = Number(form.dataset.maxChars || 0);
-  if (max && text.length > max) {
+  if (tooLong(form, text)) {
     setState("failed");
-    showErrors(["The draft is too long: the limit is " + max.toLocaleString("en") +
-                " characters. Screen it in parts. Your draft is still in the box."]);
+    showErrors([TOO_LONG(form)]);
     return;
   }
   const data = new FormData(form);
@@ -328,6 +326,18 @@ async function screenNow() {
   }
   if (live.again) { live.again = false; schedule(); }
 }
+
+function tooLong(form, text) {
+  const chars = Number(form.dataset.maxChars || 0);
+  const bytes = Number(form.dataset.maxBytes || 0);
+  // The form also carries the token and the choices: leave them 64 KiB of the body limit.
+  return (chars && text.length > chars) ||
+         (bytes && new Blob([text]).size > Math.max(0, bytes - 65536));
+}
+
+const TOO_LONG = (form) => "The draft is too long to screen at once (the limit is " +
+  Number(form.dataset.maxChars || 0).toLocaleString("en") + " characters). Screen it in " +
+  "parts. Your draft is still in the box.";
 
 // -- wiring --------------------------------------------------------------------------------------
 document.addEventListener("DOMContentLoaded", () => {
@@ -394,14 +404,12 @@ document.addEventListener("DOMContentLoaded", () => {
 
   if (form) {
     form.addEventListener("submit", (ev) => {
-      const max = Number(form.dataset.maxChars || 0);
       const upload = $("upload");
       const uploading = upload && upload.files && upload.files.length;
-      if (draft && max && !uploading && draft.value.length > max) {
-        ev.preventDefault();
+      if (draft && !uploading && tooLong(form, draft.value)) {
+        ev.preventDefault(); // the server could not even read it: say so here, keep the draft
         setState("failed");
-        showErrors(["The draft is too long: the limit is " + max.toLocaleString("en") +
-                    " characters. Screen it in parts. Your draft is still in the box."]);
+        showErrors([TOO_LONG(form)]);
       }
     });
   }
