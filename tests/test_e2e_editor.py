@@ -829,6 +829,15 @@ def test_errors_are_human_and_keep_the_draft(
         assert css(browser, "#draft").get_property("value") == DRAFT
         assert state_of(browser) == "failed"
         shot(browser, "error-keeps-draft.png")
+        # Too long to send: the page says so itself (the server could not read it back).
+        browser.execute_script("document.getElementById('screen-form').dataset.maxChars = '50';")
+        browser.execute_script("window.__e2eOldPage = true;")
+        css(browser, "#upload").clear()
+        css(browser, "#screen-button").click()
+        message = visible_error(browser, "too long")
+        assert "Your draft is still in the box." in message, message
+        assert browser.execute_script("return window.__e2eOldPage === true;"), "the form was sent"
+        assert css(browser, "#draft").get_property("value") == DRAFT
 
 
 def test_accessibility_of_every_state(browser: WebDriver, server: Server) -> None:
