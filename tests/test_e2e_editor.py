@@ -267,17 +267,7 @@ def screen_draft(driver: WebDriver) -> None:
     """b. Fill the draft (mostly by script, the end by keyboard), pick the policy, press Enter."""
 
     draft = css(driver, "#draft")
-    driver.execute_script(
-        """
-        const area = arguments[0];
-        area.value = arguments[1];
-        area.dispatchEvent(new Event('input', {bubbles: true}));
-        area.focus();
-        area.setSelectionRange(area.value.length, area.value.length);
-        """,
-        draft,
-        DRAFT.removesuffix(TYPED_TAIL),
-    )
+    fill_draft(driver, DRAFT.removesuffix(TYPED_TAIL))
     ActionChains(driver).send_keys(TYPED_TAIL).perform()
     assert draft.get_property("value") == DRAFT
     Select(css(driver, "#policy")).select_by_value("publish")
