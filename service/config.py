@@ -94,6 +94,15 @@ def configured_model_name() -> str:
     return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
 
+def model_package_version(name: str | None = None) -> str:
+    """``NAME==VERSION`` of the spaCy model package, from its installed metadata (not loaded)."""
+    name = name or configured_model_name()
+    try:
+        return f"{name}=={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name}==unknown"
+
+
 def sourceguard_version() -> str:
     """The installed package version: results, audit records and reports say what made them."""
     try:

@@ -13,7 +13,6 @@ import json
 import re
 import shlex
 import tomllib
-from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.build_wheel import build_inputs, package_files, shipped_packages
 from service.config import ENV_VARS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -558,8 +558,8 @@ def test_dockerfile_copies_existing_paths_that_reach_the_build_context() -> None
                             f"{frel} is needed by the image but .dockerignore excludes it"
                         )
             copied.append(rel)
-    packages = _pyproject()["tool"]["setuptools"]["packages"]
-    for needed in ("pyproject.toml", "README.md", *packages):
+    # The same inputs the wheel test builds from (scripts/build_wheel.py), found from the tree.
+    for needed in build_inputs():
         assert any(needed == c or needed.startswith(c + "/") for c in copied), (
             f"Dockerfile does not COPY {needed}, which `pip install .` needs"
         )
@@ -592,23 +592,19 @@ def test_console_script_exists() -> None:
 
 
 def test_package_data_is_installed_by_pip() -> None:
-    """Policies, their schema and the recognizer word lists must be in a non-editable install."""
-    setuptools = _pyproject()["tool"]["setuptools"]
-    package_data = setuptools.get("package-data", {})
-    needed = [
-        *sorted((ROOT / "policies").glob("*.yaml")),
-        ROOT / "policies" / "schema.json",
-        *sorted((ROOT / "recognizers" / "data").glob("*.txt")),
-    ]
-    assert len(needed) > 2, "expected policy files and recognizer data in the repository"
-    for file in needed:
-        rel = file.relative_to(ROOT)
-        package, inner = rel.parts[0], "/".join(rel.parts[1:])
-        assert package in setuptools.get("packages", []), (
-            f"{package} is not in [tool.setuptools] packages"
-        )
-        globs = package_data.get(package, []) + package_data.get("*", [])
-        assert any(fnmatchcase(inner, g) for g in globs), (
-            f"{rel} is not declared in [tool.setuptools.package-data]; `pip install .` "
-            "would leave it out of the image"
+    """Every data file under the packages matches a package-data glob (the slow wheel test in
+    tests/test_packaging.py proves the same on the built wheel)."""
+    package_data = _pyproject()["tool"]["setuptools"].get("package-data", {})
+    data = sorted(f for f in package_files() if not f.endswith(".py"))
+    assert any(f.startswith("policies/") for f in data), "expected policy files in the tree"
+    assert any(f.startswith("recognizers/") for f in data), "expected recognizer data files"
+    for package in shipped_packages():
+        globs = [*package_data.get(package, []), *package_data.get("*", [])]
+        matched = {
+            path.relative_to(ROOT).as_posix() for g in globs for path in (ROOT / package).glob(g)
+        }
+        missing = [f for f in data if f.startswith(package + "/") and f not in matched]
+        assert not missing, (
+            f"{missing} match no pattern of [tool.setuptools.package-data]; `pip install .` "
+            "would leave them out of the wheel, the image and the pre-commit hook"
         )

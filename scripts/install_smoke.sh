@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Install sourceguard the ways users do, none of them editable, and run the same commands as the
+# checkout. .ci/run runs it before the tests; it is also meant to be run by hand:
+#
+#   bash scripts/install_smoke.sh [wheel] [pre-commit] [docker]     # default: all three
+#
+# wheel       build the wheel from a clean copy of the build inputs (scripts/build_wheel.py),
+#             install it into a fresh virtualenv outside the checkout, and run
+#             scripts/smoke_commands.sh with that install's `sourceguard`.
+# pre-commit  install pre-commit from the package index into its own virtualenv and run the hook
+#             with `pre-commit try-repo <checkout> sourceguard-check` in a throw-away git
+#             repository holding one unsafe and one clean draft: it must block the unsafe one and
+#             pass the clean one. PRE_COMMIT_HOME is fresh, so the hook's first environment build
+#             (what a newsroom's first commit waits for) is timed and printed. try-repo uses the
+#             checkout's HEAD, plus uncommitted changes if there are any.
+# docker      with a Docker daemon (`docker info` succeeds): build the image, start a container and
+#             wait for its HEALTHCHECK to report healthy. Without one it says so: the Dockerfile is
+#             then checked by tests/test_deploy.py instead (COPY sources, non-editable install).
+#
+# PYTHON picks the interpreter (default python3). Everything goes into one temporary folder,
+# removed at exit unless KEEP=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(wheel pre-commit docker)
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/sourceguard-install.XXXXXX")"
+cleanup() {
+    if [ "${KEEP:-0}" = 1 ]; then
+        echo "install smoke: kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+
+UNSAFE='Citizen journalist Nadira Qassouf filmed the shelling of the market on Monday.'
+CLEAN='The municipal council met on Tuesday and approved the budget for road repairs.'
+
+fail() {
+    echo "install smoke: FAILED: $*" >&2
+    exit 1
+}
+
+now() { date +%s; }
+
+step_wheel() {
+    echo "== Install: wheel into a fresh virtualenv (not editable)"
+    local start
+    start=$(now)
+    local wheel
+    wheel="$("$PYTHON" "$ROOT/scripts/build_wheel.py" "$work/dist")"
+    echo "built $(basename "$wheel") in $(($(now) - start)) s"
+    start=$(now)
+    "$PYTHON" -m venv "$work/wheel-venv"
+    "$work/wheel-venv/bin/python" -m pip install --quiet "$wheel"
+    echo "installed into $work/wheel-venv in $(($(now) - start)) s"
+    bash "$ROOT/scripts/smoke_commands.sh" "$work/wheel-venv/bin/sourceguard"
+}
+
+step_pre_commit() {
+    echo "== Install: the pre-commit hook, with the real pre-commit client (try-repo)"
+    "$PYTHON" -m venv "$work/pre-commit-venv"
+    "$work/pre-commit-venv/bin/python" -m pip install --quiet pre-commit
+    local pre_commit="$work/pre-commit-venv/bin/pre-commit"
+    "$pre_commit" --version
+    export PRE_COMMIT_HOME="$work/pre-commit-home"
+
+    local repo="$work/newsroom"
+    git init --quiet "$repo"
+    printf '# Market\n\n%s\n' "$UNSAFE" >"$repo/unsafe.md"
+    printf '# Council\n\n%s\n' "$CLEAN" >"$repo/clean.md"
+    git -C "$repo" add unsafe.md clean.md
+
+    local start got=0
+    start=$(now)
+    (cd "$repo" && "$pre_commit" try-repo "$ROOT" sourceguard-check --files unsafe.md clean.md) \
+        >"$work/hook.out" 2>&1 || got=$?
+    local seconds=$(($(now) - start))
+    cat "$work/hook.out"
+    [ "$got" -eq 1 ] || fail "the hook exited $got on an unsafe and a clean draft, expected 1"
+    grep -q 'unsafe.md:3:' "$work/hook.out" || fail "the hook did not report unsafe.md"
+    grep -q 'clean.md:' "$work/hook.out" && fail "the hook reported the clean draft"
+    grep -q 'Qassouf' "$work/hook.out" && fail "the hook printed the name it found"
+    echo "pre-commit: first run (hook environment build + screening) took $seconds s"
+
+    got=0
+    (cd "$repo" && "$pre_commit" try-repo "$ROOT" sourceguard-check --files clean.md) \
+        >"$work/hook.out" 2>&1 || got=$?
+    cat "$work/hook.out"
+    [ "$got" -eq 0 ] || fail "the hook exited $got on the clean draft alone, expected 0"
+    echo "pre-commit: blocks the unsafe draft, passes the clean one"
+}
+
+step_docker() {
+    echo "== Install: Docker image"
+    if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
+        echo "docker: no Docker daemon here, image not built; the Dockerfile is checked by the" \
+            "parse test (tests/test_deploy.py: COPY sources exist, non-editable install)"
+        return 0
+    fi
+    local tag="sourceguard-install-smoke:$$" name="sourceguard-install-smoke-$$"
+    docker build --tag "$tag" "$ROOT"
+    # The image builder has already run scripts/smoke_commands.sh against its install.
+    docker run --detach --name "$name" --env "SOURCEGUARD_SECRET_KEY=install-smoke-$$-$RANDOM" \
+        "$tag" >/dev/null
+    local status="" deadline=$(($(now) + 300))
+    while [ "$(now)" -lt "$deadline" ]; do
+        status="$(docker inspect --format '{{.State.Health.Status}}' "$name" 2>/dev/null || true)"
+        [ "$status" = healthy ] || [ "$status" = unhealthy ] && break
+        sleep 5
+    done
+    docker logs "$name" 2>&1 | tail -n 20
+    docker rm --force "$name" >/dev/null
+    docker image rm "$tag" >/dev/null || true
+    [ "$status" = healthy ] || fail "the container's health check reported '${status:-nothing}'"
+    echo "docker: image built and its container reported healthy (build + health check)"
+}
+
+for step in "${steps[@]}"; do
+    case "$step" in
+    wheel) step_wheel ;;
+    pre-commit) step_pre_commit ;;
+    docker) step_docker ;;
+    *) fail "unknown step '$step' (wheel, pre-commit, docker)" ;;
+    esac
+done
+echo "install smoke: OK (${steps[*]})"
