@@ -7,12 +7,12 @@
 # wheel       build the wheel from a clean copy of the build inputs (scripts/build_wheel.py),
 #             install it into a fresh virtualenv outside the checkout, and run
 #             scripts/smoke_commands.sh with that install's `sourceguard`.
-# pre-commit  install pre-commit from the package index into its own virtualenv and run the hook
-#             with `pre-commit try-repo <checkout> sourceguard-check` in a throw-away git
-#             repository holding one unsafe and one clean draft: it must block the unsafe one and
-#             pass the clean one. PRE_COMMIT_HOME is fresh, so the hook's first environment build
-#             (what a newsroom's first commit waits for) is timed and printed. try-repo uses the
-#             checkout's HEAD, plus uncommitted changes if there are any.
+# pre-commit  install pre-commit from the package index into its own virtualenv; in a throw-away
+#             git repository holding one unsafe and one clean draft, run the hook with
+#             `pre-commit try-repo <checkout> sourceguard-check` (the checkout as it is, its
+#             first environment build timed), then as the README says, from a
+#             .pre-commit-config.yaml pinned to HEAD's commit with `pre-commit run`: it must block
+#             the unsafe draft and pass the clean one.
 # docker      with a Docker daemon (`docker info` succeeds): build the image, start a container and
 #             wait for its HEALTHCHECK to report healthy. Without one it says so: the Dockerfile is
 #             then checked by tests/test_deploy.py instead (COPY sources, non-editable install).
@@ -61,7 +61,7 @@ step_wheel() {
 }
 
 step_pre_commit() {
-    echo "== Install: the pre-commit hook, with the real pre-commit client (try-repo)"
+    echo "== Install: the pre-commit hook, with the real pre-commit client"
     "$PYTHON" -m venv "$work/pre-commit-venv"
     "$work/pre-commit-venv/bin/python" -m pip install --quiet pre-commit
     local pre_commit="$work/pre-commit-venv/bin/pre-commit"
@@ -74,23 +74,40 @@ step_pre_commit() {
     printf '# Council\n\n%s\n' "$CLEAN" >"$repo/clean.md"
     git -C "$repo" add unsafe.md clean.md
 
+    # 1. try-repo: the checkout as it is (uncommitted changes included). It builds the hook's
+    #    environment in a store of its own every time, so this is the first build a newsroom gets.
     local start got=0
     start=$(now)
     (cd "$repo" && "$pre_commit" try-repo "$ROOT" sourceguard-check --files unsafe.md clean.md) \
         >"$work/hook.out" 2>&1 || got=$?
     local seconds=$(($(now) - start))
     cat "$work/hook.out"
-    [ "$got" -eq 1 ] || fail "the hook exited $got on an unsafe and a clean draft, expected 1"
-    grep -q 'unsafe.md:3:' "$work/hook.out" || fail "the hook did not report unsafe.md"
-    grep -q 'clean.md:' "$work/hook.out" && fail "the hook reported the clean draft"
+    [ "$got" -eq 1 ] || fail "try-repo exited $got on an unsafe and a clean draft, expected 1"
+    grep -q '^unsafe.md:3:' "$work/hook.out" || fail "the hook did not report unsafe.md"
+    grep -q 'clean.md' "$work/hook.out" && fail "the hook reported the clean draft"
+    grep -q 'in 2 files' "$work/hook.out" || fail "the hook did not screen both drafts"
     grep -q 'Qassouf' "$work/hook.out" && fail "the hook printed the name it found"
-    echo "pre-commit: first run (hook environment build + screening) took $seconds s"
+    echo "pre-commit: try-repo (hook environment build + screening of 2 drafts) took $seconds s"
 
+    # 2. The README's way: a .pre-commit-config.yaml pinned to a revision that exists (HEAD's
+    #    commit), then `pre-commit run`; the second run reuses the environment the first built.
+    local rev
+    rev="$(git -C "$ROOT" rev-parse HEAD)"
+    [ -z "$(git -C "$ROOT" status --porcelain)" ] ||
+        echo "pre-commit: note: the checkout has uncommitted changes; this part uses HEAD ($rev)"
+    printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: sourceguard-check\n' \
+        "$ROOT" "$rev" >"$repo/.pre-commit-config.yaml"
+    git -C "$repo" add .pre-commit-config.yaml
     got=0
-    (cd "$repo" && "$pre_commit" try-repo "$ROOT" sourceguard-check --files clean.md) \
-        >"$work/hook.out" 2>&1 || got=$?
+    (cd "$repo" && "$pre_commit" run sourceguard-check --files clean.md) >"$work/hook.out" 2>&1 ||
+        got=$?
     cat "$work/hook.out"
-    [ "$got" -eq 0 ] || fail "the hook exited $got on the clean draft alone, expected 0"
+    [ "$got" -eq 0 ] || fail "pre-commit run exited $got on the clean draft, expected 0"
+    got=0
+    (cd "$repo" && "$pre_commit" run sourceguard-check --files unsafe.md) >"$work/hook.out" 2>&1 ||
+        got=$?
+    cat "$work/hook.out"
+    [ "$got" -eq 1 ] || fail "pre-commit run exited $got on the unsafe draft, expected 1"
     echo "pre-commit: blocks the unsafe draft, passes the clean one"
 }
 

@@ -455,6 +455,27 @@ def test_dockerfile_installs_the_project_with_pip() -> None:
     assert re.search(r"pip install (?:--?[\w-]+(?:=\S+)? )*\.(?:\s|$)", runs), (
         "the builder must run `pip install --no-cache-dir .` (the model is a pip dependency)"
     )
+    assert not re.search(r"pip install\b[^&;|]*\s(?:-e|--editable)\b", runs), (
+        "the image must not be an editable install: it would need the source tree at run time"
+    )
+
+
+def test_dockerfile_runs_the_install_smoke_commands_outside_the_source() -> None:
+    """The builder runs what CI runs against the wheel (scripts/smoke_commands.sh), after the
+    install and from outside /src, so imports resolve to site-packages."""
+    builder = _stages()[0]
+    install = next(
+        i for i, (k, a) in enumerate(builder) if k == "RUN" and re.search(r"pip install", a)
+    )
+    smoke = [
+        i for i, (k, a) in enumerate(builder) if k == "RUN" and "scripts/smoke_commands.sh" in a
+    ]
+    assert smoke, "the builder stage does not run scripts/smoke_commands.sh"
+    assert smoke[0] > install, "the smoke commands must run after `pip install .`"
+    workdirs = [a for k, a in builder[: smoke[0]] if k == "WORKDIR"]
+    assert workdirs and not workdirs[-1].startswith("/src"), (
+        "run the smoke commands from outside /src, or the checkout copy stands in for the install"
+    )
 
 
 def test_dockerfile_sets_only_variables_the_service_reads() -> None:
