@@ -3,7 +3,7 @@
 Docker is not available where the tests run, so these tests read the files and check what a build
 or ``docker compose up`` would rely on: the compose structure, secrets that come only from the
 environment, every ``SOURCEGUARD_*`` variable being one the service reads
-(``service.config.ENV_VARS``), a non-root image that downloads nothing at run time, and COPY
+(``service.core.config.ENV_VARS``), a non-root image that downloads nothing at run time, and COPY
 sources and package data that exist and reach the image.
 """
 
@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from scripts.build_wheel import build_inputs, package_files, shipped_packages
-from service.config import ENV_VARS
+from service.core.config import ENV_VARS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -392,7 +392,7 @@ def test_compose_sets_only_variables_the_service_reads() -> None:
     env = _environment(_service(APP))
     unknown = sorted(n for n in env if n.startswith("SOURCEGUARD_") and n not in ENV_VARS)
     assert not unknown, (
-        f"service {APP!r} sets variables that service.config.ENV_VARS does not list: {unknown}"
+        f"service {APP!r} sets variables that service.core.config.ENV_VARS does not list: {unknown}"
     )
 
 
@@ -482,7 +482,7 @@ def test_dockerfile_sets_only_variables_the_service_reads() -> None:
     names = {n for k, a in _dockerfile() if k == "ENV" for n in _env_assignments(a)}
     unknown = sorted(n for n in names if n.startswith("SOURCEGUARD_") and n not in ENV_VARS)
     assert not unknown, (
-        f"Dockerfile ENV sets variables that service.config.ENV_VARS does not list: {unknown}"
+        f"Dockerfile ENV sets variables that service.core.config.ENV_VARS does not list: {unknown}"
     )
 
 
