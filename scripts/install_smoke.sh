@@ -23,6 +23,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
+case "$PYTHON" in
+*/*) PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")" ;; # not a symlink's target
+esac
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(wheel pre-commit docker)
 
