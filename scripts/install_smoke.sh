@@ -60,7 +60,9 @@ step_wheel() {
     "$PYTHON" -m venv "$work/wheel-venv"
     "$work/wheel-venv/bin/python" -m pip install --quiet "$wheel"
     echo "installed into $work/wheel-venv in $(($(now) - start)) s"
+    start=$(now)
     bash "$ROOT/scripts/smoke_commands.sh" "$work/wheel-venv/bin/sourceguard"
+    echo "smoke commands took $(($(now) - start)) s"
 }
 
 step_pre_commit() {
@@ -124,21 +126,25 @@ step_docker() {
     local tag="sourceguard-install-smoke:$$" name="sourceguard-install-smoke-$$"
     docker build --tag "$tag" "$ROOT"
     # The image builder has already run scripts/smoke_commands.sh against its install.
-    docker run --detach --name "$name" --env "SOURCEGUARD_SECRET_KEY=install-smoke-$$-$RANDOM" \
-        "$tag" >/dev/null
-    local status="" deadline=$(($(now) + 300))
+    docker run --detach --name "$name" "$tag" >/dev/null # embedded defaults: SQLite in the volume
+    local state="" status="" deadline=$(($(now) + 300))
     while [ "$(now)" -lt "$deadline" ]; do
-        status="$(docker inspect --format '{{.State.Health.Status}}' "$name" 2>/dev/null || true)"
+        read -r state status < <(docker inspect --format \
+            '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$name" ||
+            true)
+        [ "$state" = running ] || break
         [ "$status" = healthy ] || [ "$status" = unhealthy ] && break
         sleep 5
     done
     docker logs "$name" 2>&1 | tail -n 20
-    docker rm --force "$name" >/dev/null
+    docker rm --force --volumes "$name" >/dev/null
     docker image rm "$tag" >/dev/null || true
-    [ "$status" = healthy ] || fail "the container's health check reported '${status:-nothing}'"
+    [ "$status" = healthy ] ||
+        fail "container $state, health check reported '${status:-nothing}' (logs above)"
     echo "docker: image built and its container reported healthy (build + health check)"
 }
 
+began=$(now)
 for step in "${steps[@]}"; do
     case "$step" in
     wheel) step_wheel ;;
@@ -147,4 +153,4 @@ for step in "${steps[@]}"; do
     *) fail "unknown step '$step' (wheel, pre-commit, docker)" ;;
     esac
 done
-echo "install smoke: OK (${steps[*]})"
+echo "install smoke: OK (${steps[*]}) in $(($(now) - began)) s"

@@ -80,7 +80,8 @@ def test_shipped_code_imports_only_shipped_packages() -> None:
 
 
 def test_every_folder_with_modules_is_a_package() -> None:
-    """Discovery uses namespaces = false: a folder of modules without __init__.py is left out."""
+    """Namespace packages are for data folders; a folder of modules says in __init__.py what
+    lives there, and pytest's and setuptools' discovery agree on it."""
     folders = {(ROOT / f).parent for f in package_files() if f.endswith(".py")}
     missing = sorted(str(d.relative_to(ROOT)) for d in folders if not (d / "__init__.py").is_file())
     assert not missing, f"folders with modules but no __init__.py (not installed): {missing}"
