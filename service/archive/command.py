@@ -15,7 +15,6 @@ from typing import Any
 
 from service.archive.output import FORMATS, INSTALL_HINT, require_pyarrow
 from service.archive.sources import KINDS, FolderSource, JsonlSource, PostgresSource, Source
-from service.archive.worker import WorkerConfig
 from service.core.config import derive_key, max_chars
 from service.core.errors import ConfigurationError, InputError
 
@@ -115,6 +114,7 @@ def _roster(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_archive_scan(args: argparse.Namespace) -> int:
     from service.archive.scan import ScanOptions, run_scan
+    from service.archive.worker import WorkerConfig  # imports the recognizers: only when run
 
     require_ray()
     if args.format == "parquet":
