@@ -2,9 +2,26 @@
 
 Stage three of the flow. All mentions of one person (full name, surname later, first name,
 possessive, another spelling) become one identity keyed by transliteration-insensitive name keys;
-the identity's role follows the precedence roster > at-risk cues > pseudonym > public figure >
-unclassified; and every further occurrence of its name parts is found, including the ones spaCy
-missed ("As-Sabbagh’s" at the start of a sentence, "KHALED" in a heading).
+every further occurrence of its name parts is found, including the ones spaCy missed
+("As-Sabbagh’s" at the start of a sentence, "KHALED" in a heading).
+
+The role is decided once per identity from the evidence of *all* its mentions. Each piece of
+evidence has a kind (the entity type a recognizer proposed), a weight (its score) and reasons.
+One precedence decides (``PRECEDENCE``):
+
+1. roster match (``PROTECTED_SOURCE``): the newsroom said so;
+2. declared pseudonym (``PSEUDONYM``): the draft itself says the name is not a real one, so an
+   at-risk role word next to it ("my neighbour Umm Yasser*") describes the person behind it;
+3. at-risk evidence of weight >= ``STRONG_AT_RISK`` (a role noun, a detention verb, a family tie);
+4. on-the-record public evidence (a title, a public role, the gazetteer, the allow list);
+5. weak at-risk evidence (quoted to the outlet, nothing more);
+6. a byline or credit, which classifies only someone who appears nowhere else;
+7. unclassified (``PERSON``), replaced by the publish policy.
+
+Public status needs positive evidence; nothing is kept by default. Every identity carries its
+reasons and a confidence; a decision taken against conflicting evidence, or on evidence that is
+weak, is marked ``review`` so that the editor sees it (API, page and ``check``) instead of it
+being decided silently.
 """
 
 from __future__ import annotations
@@ -37,7 +54,11 @@ from service.findings import Finding
 
 STRONG_AT_RISK = 0.6
 """At-risk evidence below this score (quoted to the outlet, nothing more) never outranks a public role."""
+REVIEW_BELOW = 0.7
+"""An identity decided with less confidence than this is shown to the editor for review."""
+CREDIT_REASON = "byline or credit"
 MIN_PROPAGATED_PART = 3
+"""Name keys shorter than this (``Haya`` -> ``ha``) propagate only to the same spelling."""
 _NAME_GAP_RE = re.compile(r"^[\s\u00a0\-]*$")
 
 
@@ -59,6 +80,7 @@ class MentionSpan:
     parts: list[frozenset[str]]
     evidence: list[Evidence] = field(default_factory=list)
     propagated: bool = False
+    words: list[str] = field(default_factory=list)
 
     def has(self, entity_type: str, min_score: float = 0.0) -> bool:
         return any(e.entity_type == entity_type and e.score >= min_score for e in self.evidence)
@@ -72,6 +94,13 @@ class PersonIdentity:
     score: float = 0.0
     recognizer: str = ""
     reasons: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    review: bool = False
+
+    @property
+    def surfaces(self) -> set[str]:
+        """Folded single words this identity is written with (for short-key propagation)."""
+        return {w for m in self.mentions for w in m.words}
 
     @property
     def keys(self) -> set[str]:
@@ -108,7 +137,9 @@ def _merge_spans(text: str, results: Iterable[RecognizerResult]) -> list[Mention
             spans.append(span)
         span.evidence.append(_evidence(result))
     for span in spans:
-        span.parts = [token_keys(p) for p in name_parts(text[span.start : span.end])]
+        names = name_parts(text[span.start : span.end])
+        span.parts = [token_keys(p) for p in names]
+        span.words = names
         span.evidence = [e for e in span.evidence if not _partial_roster_word(text, e, span)]
     return [s for s in spans if s.parts and s.evidence]
 
@@ -170,22 +201,50 @@ def _best(
     return max(pool, key=lambda e: (e.score, -types.index(e.entity_type))) if pool else None
 
 
+def _is_credit(evidence: Evidence) -> bool:
+    return any(CREDIT_REASON in r for r in evidence.reasons)
+
+
+AT_RISK_ROLES = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
+PRECEDENCE: tuple[tuple[str, Callable[[list[Evidence]], Evidence | None]], ...] = (
+    ("roster match", lambda ev: _best(ev, (PROTECTED_SOURCE,))),
+    ("declared pseudonym", lambda ev: _best(ev, (PSEUDONYM,))),
+    ("at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES, STRONG_AT_RISK)),
+    (
+        "public evidence",
+        lambda ev: _best([e for e in ev if not _is_credit(e)], (PUBLIC_FIGURE,)),
+    ),
+    ("weak at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES)),
+    ("byline or credit only", lambda ev: _best(ev, (PUBLIC_FIGURE,))),
+    ("no role evidence", lambda ev: _best(ev, (PERSON,))),
+)
+"""The one role precedence (see the module docstring), strongest first."""
+
+
+def _decide(everything: list[Evidence]) -> tuple[str, Evidence | None]:
+    """The first precedence step that has evidence, and that evidence."""
+    for rule, pick in PRECEDENCE:
+        decision = pick(everything)
+        if decision is not None:
+            return rule, decision
+    return "no role evidence", None
+
+
+def _credit_only(identity: PersonIdentity) -> bool:
+    """Every mention of the identity is a byline or credit (it appears nowhere else)."""
+    return all(any(_is_credit(e) for e in m.evidence) for m in identity.mentions)
+
+
 def _resolve_role(identity: PersonIdentity) -> None:
     """Apply the role precedence to everything known about one identity."""
     everything = [e for m in identity.mentions for e in m.evidence]
-    declared = [m for m in identity.mentions if m.has(PSEUDONYM)]
-    # Role cues inside a pseudonym's own declaration describe the pseudonymous person; they do not
-    # make the declared name a real one. Cues on other mentions still outrank the pseudonym.
-    undeclared = [e for m in identity.mentions if not m.has(PSEUDONYM) for e in m.evidence]
-    at_risk_types = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
-    decision = (
-        _best(everything, (PROTECTED_SOURCE,))
-        or _best(undeclared if declared else everything, at_risk_types, STRONG_AT_RISK)
-        or _best(everything, (PSEUDONYM,))
-        or _best(everything, (PUBLIC_FIGURE,))
-        or _best(everything, at_risk_types)
-        or _best(everything, (PERSON,))
-    )
+    if not _credit_only(identity):
+        # A credit classifies only someone who appears nowhere else: "Photo: Dr. X" does not make
+        # a doctor quoted in the story public. The mention is still part of the identity.
+        everything = [
+            e for e in everything if not (e.entity_type == PUBLIC_FIGURE and _is_credit(e))
+        ]
+    rule, decision = _decide(everything)
     if decision is None:  # only possible with an unknown entity type
         decision = Evidence(PERSON, 0.5, "PersonRecognizer", [])
     identity.role = decision.entity_type
@@ -197,8 +256,34 @@ def _resolve_role(identity: PersonIdentity) -> None:
             reasons.extend(r for r in e.reasons if r not in reasons)
     overruled = sorted({e.entity_type for e in everything} - {identity.role, PERSON})
     if overruled:
-        reasons.append("also had cues for " + ", ".join(overruled) + "; role precedence decided")
+        reasons.append("also had cues for " + ", ".join(overruled) + f"; decided by {rule}")
+    identity.confidence, identity.review = _confidence(identity.role, decision, everything)
+    if identity.review:
+        reasons.append(f"low confidence ({identity.confidence:.2f}): an editor should check")
     identity.reasons = reasons
+
+
+def _confidence(role: str, decision: Evidence, everything: list[Evidence]) -> tuple[float, bool]:
+    """How sure the decision is: its weight, less the weight of conflicting evidence.
+
+    A kept person (public) with any at-risk cue, a replaced person with no role at all, and a
+    decision on weak evidence are the cases an editor must see.
+    """
+    if role == PROTECTED_SOURCE:
+        return 1.0, False
+    conflicting = [
+        e.score
+        for e in everything
+        if e.entity_type not in (role, PERSON)
+        and not (role in AT_RISK_ROLES and e.entity_type in AT_RISK_ROLES)
+    ]
+    confidence = decision.score
+    if conflicting:
+        confidence -= 0.5 * max(conflicting)
+    if role == PERSON:
+        confidence = min(confidence, 0.5)
+    confidence = round(max(0.0, min(1.0, confidence)), 2)
+    return confidence, confidence < REVIEW_BELOW
 
 
 def _is_place_context(text: str, start: int, end: int) -> bool:
@@ -210,10 +295,14 @@ def _is_place_context(text: str, start: int, end: int) -> bool:
 def _propagate(text: str, identities: list[PersonIdentity]) -> None:
     """Find every other occurrence of every identity's name parts (capitalised or in capitals)."""
     owners: dict[str, list[PersonIdentity]] = {}
+    short_owners: dict[str, list[PersonIdentity]] = {}
     for identity in identities:
         for key in identity.keys:
             if len(key) >= MIN_PROPAGATED_PART:
                 owners.setdefault(key, []).append(identity)
+        for word in identity.surfaces:
+            if len(word) >= 2:
+                short_owners.setdefault(word, []).append(identity)
     taken = sorted((m.start, m.end) for i in identities for m in i.mentions)
     starts = [s for s, _ in taken]
     for match in WORD_RE.finditer(text):
@@ -232,10 +321,12 @@ def _propagate(text: str, identities: list[PersonIdentity]) -> None:
             continue
         keys = token_keys(parts[0])
         candidates = {id(c): c for k in keys for c in owners.get(k, [])}
+        if not candidates:
+            candidates = {id(c): c for c in short_owners.get(parts[0], [])}
         if not candidates or _is_place_context(text, start, end):
             continue
         target = _nearest(list(candidates.values()), start)
-        target.mentions.append(MentionSpan(start, end, [keys], propagated=True))
+        target.mentions.append(MentionSpan(start, end, [keys], propagated=True, words=list(parts)))
 
 
 def _join_adjacent(text: str, identity: PersonIdentity) -> None:
@@ -251,6 +342,7 @@ def _join_adjacent(text: str, identity: PersonIdentity) -> None:
             prev = joined[-1]
             prev.end = max(prev.end, m.end)
             prev.parts = prev.parts + m.parts
+            prev.words = prev.words + m.words
             prev.evidence = prev.evidence + m.evidence
             prev.propagated = prev.propagated and m.propagated
         else:
@@ -264,11 +356,11 @@ def resolve(
     """Person findings (one per mention, identity-consistent) and the identities behind them."""
     person_results = [r for r in results if r.entity_type in PERSON_TYPES]
     identities = _cluster(_merge_spans(text, person_results))
-    for identity in identities:
-        _resolve_role(identity)
+    # Propagate first: a name found again in the body is no longer "only in a credit".
     _propagate(text, identities)
     for identity in identities:
         _join_adjacent(text, identity)
+        _resolve_role(identity)
     identities.sort(key=lambda i: min(m.start for m in i.mentions))
     findings: list[Finding] = []
     for n, identity in enumerate(identities, start=1):
@@ -286,6 +378,8 @@ def resolve(
                     recognizer=identity.recognizer,
                     reasons=reasons,
                     identity=identity.id,
+                    confidence=identity.confidence,
+                    review=True if identity.review else None,
                 )
             )
     findings.sort(key=lambda f: (f.start, f.end))
