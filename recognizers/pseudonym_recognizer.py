@@ -62,7 +62,9 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"(?:call(?:ed|ing)?|nam(?:e|ed|ing)|refer(?:red|ring)? to as|identif(?:y|ied) as)",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?(?:pseudonym|pen name|nom de guerre|alias|assumed name|false name)(?: of)?",
     r"(?:the |a |his |her |their |whose )?(?:pseudonym|nom de guerre|pen name|assumed name|nickname for this (?:article|report|story))(?: is| was)?",
-    r"(?:known|identified|referred to|described|named|called)(?: here| in this (?:article|report|story|piece))? (?:only )?(?:as|by the name)",
+    # "identified only as X", "known here as X"; but "widely known as X" is a public nickname.
+    r"(?:identified|referred to)(?: here| in this (?:article|report|story|piece))? (?:only )?(?:as|by the name)",
+    r"(?:known|described|named|called)(?: here| in this (?:article|report|story|piece)| only)+ (?:as|by the name)",
     r"asked to be (?:identified|called|named|referred to|known) (?:here )?(?:only )?(?:as|by the name)",
     r"(?:whom|who) (?:we|this (?:article|report|newspaper)) (?:are|is|will be|have been)? ?(?:calling|call|naming|refer to as|referring to as)",
     r"we (?:are|will|have) (?:calling|call|called|naming|name|named) (?:him|her|them)",

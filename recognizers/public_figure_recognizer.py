@@ -30,6 +30,11 @@ ROLE_FILE = "public_roles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
 GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
 MIN_ALIAS_KEY = 4
+LEADS_BEFORE_RE = re.compile(
+    r"[A-Z][\w’'\-]*[)”\"]?,?\s+(?:which is |that is |now |then )?(?P<cue>(?:led|headed|commanded|chaired|"
+    r"founded|directed|run) by)\s+(?:[A-Z][\w.]*\s+){0,3}$"
+)
+"""'The Rapid Support Forces, led by X': the head of a named organisation."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,11 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.9, [f"public title '{hit.group('cue')}' before the name"]
         if mention.title:
             return 0.85, [f"public title '{mention.title}' before the name"]
+        hit = LEADS_BEFORE_RE.search(mention.left[-60:])
+        if hit:
+            return 0.85, [
+                f"'{hit.group('cue')}' after an organisation: its leader is on the record"
+            ]
         if mention.appositive:
             hit = appositive.match(mention.appositive)
             if hit:

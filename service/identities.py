@@ -27,6 +27,7 @@ being decided silently.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,11 @@ CREDIT_REASON = "byline or credit"
 MIN_PROPAGATED_PART = 3
 """Name keys shorter than this (``Haya`` -> ``ha``) propagate only to the same spelling."""
 _NAME_GAP_RE = re.compile(r"^[\s\u00a0\-]*$")
+_ALIAS_GAP_RE = re.compile(
+    r"^[’'s]*,?\s*(?:\(\s*)?(?:(?:also|widely|better|popularly|commonly|locally|often) )?"
+    r"(?:known|nicknamed|called) as\s*[“\"‘']?$"
+)
+"""'X, widely known as Y': Y is another name of X, not another person."""
 
 
 @dataclass
@@ -192,6 +198,26 @@ def _cluster(spans: list[MentionSpan]) -> list[PersonIdentity]:
         keys = span.parts[0]
         place(span, lambda i, keys=keys: bool(keys & i.keys))
     return identities
+
+
+def _merge_aliases(text: str, identities: list[PersonIdentity]) -> list[PersonIdentity]:
+    """Join 'X, widely known as Y' into one identity (one pass over the mentions in order)."""
+    owner: dict[int, PersonIdentity] = {}
+    ordered: list[MentionSpan] = []
+    for identity in identities:
+        for m in identity.mentions:
+            owner[id(m)] = identity
+            ordered.append(m)
+    ordered.sort(key=lambda m: m.start)
+    for prev, m in itertools.pairwise(ordered):
+        a, b = owner[id(prev)], owner[id(m)]
+        if a is b or m.start - prev.end > 40 or not _ALIAS_GAP_RE.match(text[prev.end : m.start]):
+            continue
+        a.mentions.extend(b.mentions)
+        for moved in b.mentions:
+            owner[id(moved)] = a
+        b.mentions = []
+    return [i for i in identities if i.mentions]
 
 
 def _best(
@@ -358,6 +384,7 @@ def resolve(
     identities = _cluster(_merge_spans(text, person_results))
     # Propagate first: a name found again in the body is no longer "only in a credit".
     _propagate(text, identities)
+    identities = _merge_aliases(text, identities)
     for identity in identities:
         _join_adjacent(text, identity)
         _resolve_role(identity)
