@@ -681,8 +681,14 @@ def _is_non_person(
     """A reason why this run names a place, building or group, or None."""
     text = index.text
     evidence = set(mention.evidence)
-    if _non_person_heads().match(text[mention.end : mention.end + 60]):
+    after = text[mention.end : mention.end + 60]
+    if _non_person_heads().match(after) and not (
+        # "Fares Bakri's National Guard": the possessor of an institution is a person.
+        POSSESSIVE_RE.match(after[:2]) and mention.is_multiword
+    ):
         return "followed by a place or organisation word"
+    if len(all_words) == 1 and run_words[0].lower() in _non_person_head_words():
+        return "a place or organisation word"
     # A word list never vetoes person evidence: "Mr Robert Hill said" is a person.
     personal = "honorific before the name" in evidence or (evidence & PERSON_GRAMMAR)
     if not personal and any(w.lower() in _non_person_head_words() for w in all_words[1:]):

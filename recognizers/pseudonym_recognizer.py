@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from recognizers.base import make_result
 from recognizers.entities import PSEUDONYM
 from recognizers.name_keys import name_parts
-from recognizers.person_mentions import TITLE_WORDS
+from recognizers.person_mentions import TITLE_WORDS, find_mentions
 
 _WORD = r"(?:[A-Z][\w’'\-]*|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z][\w’'\-]*)"
 NAME = r"(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
@@ -119,6 +119,20 @@ _POSSESSIVE_RE = re.compile(
     r" (?:has been |have been |had been |was |were |is |will be )(?:changed|withheld|altered|"
     r"kept|left out|omitted|not (?:used|published|given|disclosed)))"
 )
+GLOBAL_DECLARATION_RE = re.compile(
+    r"(?i:(?:we|the (?:paper|newspaper|outlet|reporter)|this (?:paper|newspaper|outlet)) "
+    r"(?:have |has |had )?changed (?:the |all (?:the )?)?names"
+    r"|\b(?:all|the) names (?:in|of|used in) (?:this|the) (?:story|article|report|piece|feature)"
+    r"[^.\n]{0,40}?(?:have been|were|are|had been) (?:changed|altered)"
+    r"|\ball (?:the )?names (?:have been|were|are|had been) (?:changed|altered)"
+    r"|\bnames of (?:all|everyone|every|each)\b[^.\n]{0,60}?(?:have been|were|are) (?:changed|altered|withheld)"
+    r"|\bnone of (?:them|those|the \w+)[^.\n]{0,40}?(?:wanted|agreed|wished) (?:to have )?(?:their|his|her) "
+    r"(?:real |full )?names? (?:used|published|printed|given))"
+)
+"""A declaration that covers every source named after it ("we have changed the names of
+everyone in this story", "none of them wanted their real names used")."""
+GLOBAL_SCORE = 0.8
+
 # The name as the subject: "X agreed to talk only if his full name was left out."
 _SUBJECT_RE = re.compile(
     NAME + r"\s+(?:(?:has|had|also|only|then|later) )*(?i:" + _CONCEAL_PREDICATE + r")"
@@ -164,6 +178,15 @@ class PseudonymRecognizer(EntityRecognizer):
                     found.setdefault(span, reason)
                 if regex is _BEFORE_RE:
                     self._more_names(text, match.end(), found)
+        declared = GLOBAL_DECLARATION_RE.search(text)
+        if declared and nlp_artifacts is not None and nlp_artifacts.tokens is not None:
+            globally = [
+                (m.start, m.end)
+                for m in find_mentions(nlp_artifacts.tokens)
+                if m.start >= declared.end() and not m.title and not m.credit
+            ]
+        else:
+            globally = []
         if FOOTNOTE_RE.search(text):
             for match in NAME_STAR_RE.finditer(text):
                 span = _clean_span(text, match.start("name"), match.end("name"))
@@ -171,10 +194,23 @@ class PseudonymRecognizer(EntityRecognizer):
                     found.setdefault(
                         span, "name marked with an asterisk and a footnote saying it was changed"
                     )
-        return [
+        results = [
             make_result(PSEUDONYM, s, e, 0.95, self, [reason])
             for (s, e), reason in sorted(found.items())
         ]
+        results.extend(
+            make_result(
+                PSEUDONYM,
+                s,
+                e,
+                GLOBAL_SCORE,
+                self,
+                ["the draft declares that the names of the people it quotes were changed"],
+            )
+            for s, e in globally
+            if (s, e) not in found
+        )
+        return results
 
     @staticmethod
     def _more_names(text: str, pos: int, found: dict[tuple[int, int], str]) -> None:

@@ -30,6 +30,26 @@ ROLE_FILE = "public_roles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
 GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
 MIN_ALIAS_KEY = 4
+_ROLE_HEADS = (
+    r"head|chief|leader|spokes(?:man|woman|person)|minister|director|chairman|chairwoman|chair|"
+    r"commander|coordinator|official|president|secretary|speaker|envoy|ambassador|governor|mayor|"
+    r"commissioner|representative|prosecutor|researcher|adviser|advisor"
+)
+_RANKS = (
+    r"(?:(?:Brigadier|Major|Lieutenant|Colonel|Captain|General|Admiral|Commander|Sergeant|Dr\.?|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Sheikh|Judge)\s+)*"
+)
+ORG_ROLE_BEFORE_RE = re.compile(
+    r"(?:\b[A-Z][\w’'\-.]*\s+|\b(?:junta|army|militia|rebel|party|council|police|military|"
+    r"government|ministry|movement|group|agency|union|court|parliament|assembly|cabinet|state)\s+)"
+    r"(?P<cue>" + _ROLE_HEADS + r")\s+" + _RANKS + r"$"
+)
+"""'Council head X', 'junta chief Captain X': an organisation's role noun right before the name."""
+INSTITUTION_AFTER_RE = re.compile(
+    r"^(?:’s|'s)\s+(?:[A-Z][\w’'\-]*\s+){0,3}(?:Guard|Guards|Army|Forces|Government|Party|"
+    r"Movement|Ministry|Administration|Cabinet|Council|Regime|Militia|Brigades?|Division|Office|"
+    r"Foundation|regime|government|administration|forces|army|militia|party|cabinet)\b"
+)
 LEADS_BEFORE_RE = re.compile(
     r"[A-Z][\w’'\-]*[)”\"]?,?\s+(?:which is |that is |now |then )?(?P<cue>(?:led|headed|commanded|chaired|"
     r"founded|directed|run) by)\s+(?:[A-Z][\w.]*\s+){0,3}$"
@@ -132,6 +152,13 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.9, [f"public title '{hit.group('cue')}' before the name"]
         if mention.title:
             return 0.85, [f"public title '{mention.title}' before the name"]
+        hit = ORG_ROLE_BEFORE_RE.search(mention.left[-100:])
+        if hit:
+            return 0.85, [
+                f"public role '{hit.group('cue').lower()}' of an organisation before the name"
+            ]
+        if INSTITUTION_AFTER_RE.match(mention.right):
+            return 0.75, ["owns an institution ('X's National Guard'): on the public record"]
         hit = LEADS_BEFORE_RE.search(mention.left[-60:])
         if hit:
             return 0.85, [

@@ -302,6 +302,8 @@ def _confidence(role: str, decision: Evidence, everything: list[Evidence]) -> tu
         for e in everything
         if e.entity_type not in (role, PERSON)
         and not (role in AT_RISK_ROLES and e.entity_type in AT_RISK_ROLES)
+        # A role word next to a declared pseudonym describes the person behind it.
+        and not (role == PSEUDONYM and e.entity_type in AT_RISK_ROLES)
     ]
     confidence = decision.score
     if conflicting:
