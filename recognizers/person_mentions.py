@@ -596,6 +596,29 @@ def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
     return nxt.idx >= end and nxt.pos_ in ("AUX", "VERB") and index.other_label(start, end) is None
 
 
+SPEECH_LEMMAS = frozenset(
+    """say tell add recall explain write post describe deny urge warn confirm ask insist stress
+    note estimate demand claim continue reply speak recount testify complain allege""".split()
+)
+KINSHIP_AFTER_RE = re.compile(
+    r"(?:’s|'s)\s+(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
+    r"(?:father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|husband|"
+    r"children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
+    r"parents|fianc[ée]e?)\b"
+)
+"""'Samer's father': only a person has relatives."""
+
+
+def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
+    """The name's head token is the subject of a verb of saying, however far the verb is."""
+    token = index.token_at.get(start)
+    if token is None:
+        return False
+    while token.i + 1 < len(index.doc) and index.doc[token.i + 1].idx < end:
+        token = index.doc[token.i + 1]  # the last token of the name is its syntactic head
+    return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in SPEECH_LEMMAS
+
+
 def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
     text = index.text
     run, stripped, honorific = _strip_leading(text, run, index)
@@ -648,6 +671,10 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         mention.evidence.append("speech verb after the name")
     elif SPEECH_BEFORE_RE.search(left[-40:]):
         mention.evidence.append("speech attribution before the name")
+    elif _speech_subject(index, start, end):
+        mention.evidence.append("subject of a verb of saying (parse)")
+    if KINSHIP_AFTER_RE.match(text, end):
+        mention.evidence.append("possessor of a relative ('X's father')")
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):
@@ -671,7 +698,12 @@ NAME_ANCHORS = frozenset(
 ROLE_EVIDENCE = frozenset(
     {"role described after the name", "role cue before the name", "age given after the name"}
 )
-PERSON_GRAMMAR = ROLE_EVIDENCE | {"speech verb after the name", "kunya (Abu/Umm) name"}
+PERSON_GRAMMAR = ROLE_EVIDENCE | {
+    "speech verb after the name",
+    "kunya (Abu/Umm) name",
+    "subject of a verb of saying (parse)",
+    "possessor of a relative ('X's father')",
+}
 """Grammar that only a person has: word lists about places never outweigh it."""
 
 

@@ -60,6 +60,11 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"(?:whom?|which) (?:we|this (?:article|report|newspaper|paper|outlet)|the (?:paper|newspaper))"
     r" (?:(?:have|has|had|are|will|shall) )?(?:(?:chosen|decided|agreed) to )?"
     r"(?:call(?:ed|ing)?|nam(?:e|ed|ing)|refer(?:red|ring)? to as|identif(?:y|ied) as)",
+    # "a man the paper is calling “X”", "whom we will call “X”" (the quotation marks required)
+    r"(?:we|the (?:paper|newspaper|outlet|reporter)|this (?:paper|newspaper|outlet|article|report)"
+    r"|[A-Z][\w’'\-]+) (?:(?:is|are|will|shall|have|has|had) )?(?:chosen to |decided to )?"
+    r"(?:calling|call|called|naming|name|named|refer(?:ring)? to)(?: (?:him|her|them))?(?: as)?"
+    r"(?=\s*[“\"‘])",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?(?:pseudonym|pen name|nom de guerre|alias|assumed name|false name)(?: of)?",
     r"(?:the |a |his |her |their |whose )?(?:pseudonym|nom de guerre|pen name|assumed name|nickname for this (?:article|report|story))(?: is| was)?",
     # "identified only as X", "known here as X"; but "widely known as X" is a public nickname.

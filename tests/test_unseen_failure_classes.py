@@ -175,6 +175,7 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
         ("Hadi agreed to talk only if his full name was left out.", ["Hadi"]),
         ("Mona, who asked that her name be kept out of print, said she fled.", ["Mona"]),
         ("Wafa, a pseudonym, a teacher who lives near the river, said classes stopped.", ["Wafa"]),
+        ("A man the Courier is calling “Tomas” said the camp was raided.", ["Tomas"]),
         (
             "We have changed the names of everyone in this story. Rami, 30, said it was bad.",
             ["Rami"],
