@@ -530,7 +530,7 @@ def _at_risk_role_heads() -> frozenset[str]:
     return frozenset(words - KINSHIP_WORDS)
 
 
-def _is_role_head(word: str) -> bool:
+def is_role_head(word: str) -> bool:
     """A capitalised role noun standing as a title before a name."""
     bare = POSSESSIVE_RE.sub("", word)
     if not bare[:1].isupper() or bare != word:
@@ -547,7 +547,7 @@ def _strip_leading(
     honorific = False
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
-    heads = [i for i, (s, e) in enumerate(run[:-1]) if _is_role_head(text[s:e])]
+    heads = [i for i, (s, e) in enumerate(run[:-1]) if is_role_head(text[s:e])]
     if heads:
         cut = heads[-1] + 1
         stripped.extend(POSSESSIVE_RE.sub("", text[s:e]) for s, e in run[:cut])

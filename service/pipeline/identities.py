@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from recognizers.base import REASONS_KEY
 from recognizers.entities import (
@@ -46,10 +47,13 @@ from recognizers.entities import (
 )
 from recognizers.name_keys import name_parts, token_keys
 from recognizers.person_mentions import (
+    MONTHS_AND_DAYS,
     POSSESSIVE_RE,
     STRONG_PLACE_PREPOSITION_RE,
+    TITLE_WORDS,
     WORD_RE,
     is_article_word,
+    is_role_head,
 )
 from service.core.findings import Finding
 
@@ -378,6 +382,47 @@ def _join_adjacent(text: str, identity: PersonIdentity) -> None:
     identity.mentions = joined
 
 
+_WORD_BEFORE_RE = re.compile(r"(?<![\w’'\-.])([A-Z][\w’'\-]*)[ \u00a0]$")
+REPLACED_ROLES = (PROTECTED_SOURCE, CITIZEN_JOURNALIST, AT_RISK_SOURCE, PERSON)
+
+
+def _widen_to_whole_name(text: str, identities: list[PersonIdentity]) -> None:
+    """A replacement covers the whole contiguous name: 'Khaled Mansour' where only 'Mansour' was
+    found becomes one span, so no given name is left beside a placeholder.
+
+    Only for people the policy replaces, only leftwards over capitalised words that are no title,
+    role noun, function word or another person's mention. One step per mention: linear.
+    """
+    starts = sorted(m.start for i in identities for m in i.mentions)
+    ends = {m.end for i in identities for m in i.mentions}
+    for identity in identities:
+        if identity.role not in REPLACED_ROLES:
+            continue
+        for m in identity.mentions:
+            for _ in range(3):
+                match = _WORD_BEFORE_RE.search(text, max(0, m.start - 40), m.start)
+                if match is None:
+                    break
+                word = match.group(1)
+                taken = match.end(1) in ends or bisect.bisect_left(starts, match.start(1)) != (
+                    bisect.bisect_left(starts, match.end(1))
+                )
+                opening = text[max(0, match.start(1) - 3) : match.start(1)].rstrip(' \u00a0“"‘(')
+                if (
+                    taken
+                    or not opening
+                    or opening[-1] in ".!?:\n—–"
+                    or word in MONTHS_AND_DAYS
+                    or word in TITLE_WORDS
+                    or word.lower() in STOP_WORDS
+                    or is_role_head(word)
+                    or POSSESSIVE_RE.search(word)
+                    or not name_parts(word)
+                ):
+                    break
+                m.start = match.start(1)
+
+
 def resolve(
     text: str, results: list[RecognizerResult]
 ) -> tuple[list[Finding], list[PersonIdentity]]:
@@ -390,6 +435,7 @@ def resolve(
     for identity in identities:
         _join_adjacent(text, identity)
         _resolve_role(identity)
+    _widen_to_whole_name(text, identities)
     identities.sort(key=lambda i: min(m.start for m in i.mentions))
     findings: list[Finding] = []
     for n, identity in enumerate(identities, start=1):
