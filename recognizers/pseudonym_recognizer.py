@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from recognizers.base import make_result
 from recognizers.entities import PSEUDONYM
 from recognizers.name_keys import name_parts
-from recognizers.person_mentions import TITLE_WORDS, find_mentions
+from recognizers.person_mentions import TITLE_WORDS, Mention, find_mentions
 
 _WORD = r"(?:[A-Z][\w’'\-]*|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z][\w’'\-]*)"
 NAME = r"(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
@@ -51,6 +51,11 @@ CONCEALMENT_CLAUSES: tuple[str, ...] = (
     r"(?:a |an )?(?:name|pseudonym|alias) (?:adopted|given|chosen|used) to (?:protect|conceal|hide)",
     r"(?:(?:real|full|last|sur) ?)?names? (?:has been |have been |had been |was |were |is |be )?"
     r"(?:changed|withheld|altered|kept out of print|left out|omitted)",
+    # "whose identity we are protecting", "whose real name is being withheld"
+    r"(?:whose|his|her|their) (?:(?:real|full|true) )?(?:identity|name|surname) (?:we are |we have |"
+    r"is being |has been |was |is )?(?:protecting|protected|concealing|concealed|withholding|"
+    r"withheld|not disclosing|not publishing|not using)",
+    r"gave (?:his|her|their) name (?:only )?as",
 )
 """Phrases saying that the name printed is not the person's full real name."""
 
@@ -118,7 +123,10 @@ _AFTER_RE = re.compile(
     + "|".join(f"(?:{d})" for d in DECLARATIONS_AFTER)
     + r")"
 )
-_IS_RE = re.compile(NAME + r"\s+(?i:is (?:a pseudonym|not (?:his|her|their) real name|an alias))")
+_IS_RE = re.compile(
+    NAME + r"\s+(?i:(?:is|isn't|is not) (?:a pseudonym|not (?:his|her|their) real name|"
+    r"(?:his|her|their) real name|an alias))"
+)
 _POSSESSIVE_RE = re.compile(
     NAME + r"(?:’s|'s)\s+(?i:(?:(?:real|full|last|first|sur|given|true) ?)*(?:names?|identity)"
     r" (?:has been |have been |had been |was |were |is |will be )(?:changed|withheld|altered|"
@@ -137,6 +145,18 @@ GLOBAL_DECLARATION_RE = re.compile(
 """A declaration that covers every source named after it ("we have changed the names of
 everyone in this story", "none of them wanted their real names used")."""
 GLOBAL_SCORE = 0.8
+NEARBY_DECLARATION_RE = re.compile(
+    r"(?i:\b(?:we are|we're|we have|we've|we|the (?:paper|newspaper|outlet)|this (?:article|report|"
+    r"story))\s+(?:(?:is|are|have|has|will) )?(?:only |not )?(?:using|used|use|publishing|published|"
+    r"publish|printing|printed|giving|gave|identifying|naming)\b[^.\n]{0,40}?\b(?:(?:only )?(?:his|"
+    r"her|their) (?:first|given) names?|(?:his|her|their) (?:surnames?|last names?|full names?|"
+    r"real names?))"
+    r"|\b(?:his|her|their) (?:surname|last name|family name|full name|real name)s? (?:has|have|"
+    r"was|were|is) (?:been )?(?:withheld|changed|omitted|not (?:used|published)))"
+)
+"""A declaration in a sentence of its own ("For her safety, we are using only her first name."):
+it covers the one-word names of the sentences just before it, which the outlet printed on purpose."""
+NEARBY_CHARS = 300
 
 # The name as the subject: "X agreed to talk only if his full name was left out."
 _SUBJECT_RE = re.compile(
@@ -192,6 +212,15 @@ class PseudonymRecognizer(EntityRecognizer):
             ]
         else:
             globally = []
+        for declared_near in NEARBY_DECLARATION_RE.finditer(text):
+            for m in self._mentions(nlp_artifacts):
+                if (
+                    declared_near.start() - NEARBY_CHARS <= m.start < declared_near.start()
+                    and len(m.parts) == 1
+                    and not m.title
+                    and not m.credit
+                ):
+                    found.setdefault((m.start, m.end), "the draft says it printed only this name")
         if FOOTNOTE_RE.search(text):
             for match in NAME_STAR_RE.finditer(text):
                 span = _clean_span(text, match.start("name"), match.end("name"))
@@ -216,6 +245,12 @@ class PseudonymRecognizer(EntityRecognizer):
             if (s, e) not in found
         )
         return results
+
+    @staticmethod
+    def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        return find_mentions(nlp_artifacts.tokens)
 
     @staticmethod
     def _more_names(text: str, pos: int, found: dict[tuple[int, int], str]) -> None:

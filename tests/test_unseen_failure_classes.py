@@ -121,6 +121,8 @@ def test_a_credit_alone_is_kept_as_on_the_record(bare_engine) -> None:
         ("Images showed junta chief Captain Ismael Toure giving blood.", "Ismael Toure"),
         ("Army spokesman Colonel R.K. Verma confirmed the raid.", "R.K. Verma"),
         ("The Northern Shield Forces, led by Samir Kolo, denied it.", "Samir Kolo"),
+        ("Dina Samir, executive director of the Levant Rights Centre, said so.", "Dina Samir"),
+        ("According to Piet Hals, UNICEF's representative in Yemen, children starve.", "Piet Hals"),
     ],
 )
 def test_public_figures_are_kept_by_grammar(bare_engine, text, name) -> None:
@@ -176,6 +178,13 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
         ("Mona, who asked that her name be kept out of print, said she fled.", ["Mona"]),
         ("Wafa, a pseudonym, a teacher who lives near the river, said classes stopped.", ["Wafa"]),
         ("A man the Courier is calling “Tomas” said the camp was raided.", ["Tomas"]),
+        (
+            "“The shelling never stops,” said Amal, 41. For her safety, we are using only her "
+            "first name.",
+            ["Amal"],
+        ),
+        ("Yara is not her real name. Yara said the militia came at night.", ["Yara"]),
+        ("Omar, whose identity we are protecting, said the camp was raided.", ["Omar"]),
         (
             "We have changed the names of everyone in this story. Rami, 30, said it was bad.",
             ["Rami"],
