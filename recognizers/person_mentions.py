@@ -631,8 +631,8 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         end = run[-1][0] + possessive.start()
     name = text[start:end]
     parts = name_parts(name)
-    if not parts:
-        return None
+    if not parts or all(len(p.strip(".")) <= 1 for p in parts):
+        return None  # no name is made of initials alone ("the U.S.")
     sent_start, sent_end = index.sentence_bounds(start)
     line_start = text.rfind("\n", 0, start) + 1
     left = text[max(sent_start, line_start, start - 160) : start]

@@ -94,6 +94,20 @@ def test_a_credit_does_not_make_a_doctor_quoted_in_the_story_public(bare_engine)
     assert PUBLIC_FIGURE not in _role_of(result, text, "Rami Haddad")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leila Ahmadi, a founder of the women's network, said the schools closed.",
+        "Leila Ahmadi, a founder of the Women's Network, said the schools closed.",
+        "Trucks left the U.S. base at dawn, said Leila Ahmadi.",
+    ],
+)
+def test_founding_a_group_or_initials_make_nobody_public(bare_engine, text) -> None:
+    result = bare_engine.sanitize(text)
+    assert "Leila" not in result.sanitized_text
+    assert "U.S." in result.sanitized_text
+
+
 def test_a_credit_alone_is_kept_as_on_the_record(bare_engine) -> None:
     text = "Photo: Lene Marvik\n\nThe queue outside the bakery grew all morning."
     result = bare_engine.sanitize(text)
