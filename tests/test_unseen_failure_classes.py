@@ -105,7 +105,8 @@ def test_a_credit_does_not_make_a_doctor_quoted_in_the_story_public(bare_engine)
 def test_founding_a_group_or_initials_make_nobody_public(bare_engine, text) -> None:
     result = bare_engine.sanitize(text)
     assert "Leila" not in result.sanitized_text
-    assert "U.S." in result.sanitized_text
+    if "U.S." in text:
+        assert "U.S. base" in result.sanitized_text
 
 
 def test_a_credit_alone_is_kept_as_on_the_record(bare_engine) -> None:
