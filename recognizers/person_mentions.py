@@ -191,7 +191,7 @@ SPEECH_BEFORE_RE = re.compile(
     r"(?:\b(?:said|says|added|according to|wrote|asked|recalled|explained)|[”\"],?)\s*$",
     re.IGNORECASE,
 )
-AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\))")
+AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|\.(?!\d)|$)")
 CREDIT_BEFORE_RE = re.compile(
     r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
     r"Illustration|Credit|Reporting|Additional reporting|Edited|Writing)(?: courtesy of| by)?:?)\s*$",
@@ -749,8 +749,7 @@ def _is_non_person(
         token = index.token_at.get(mention.start)
         if token is not None and token.pos_ not in ("PROPN", "X"):
             return "a capitalised common word"
-    label = index.other_label(mention.start, mention.end)
-    if label and label != "ORG" and not mention.from_ner:
+    if label and label != "ORG" and not mention.from_ner and not personal:
         return f"spaCy calls it {label}"
     if evidence & ROLE_EVIDENCE:
         return None

@@ -54,7 +54,8 @@ CONCEALMENT_CLAUSES: tuple[str, ...] = (
     # "whose identity we are protecting", "whose real name is being withheld"
     r"(?:whose|his|her|their) (?:(?:real|full|true) )?(?:identity|name|surname) (?:we are |we have |"
     r"is being |has been |was |is )?(?:protecting|protected|concealing|concealed|withholding|"
-    r"withheld|not disclosing|not publishing|not using)",
+    r"withheld|not disclosing|not publishing|not using|changed|altered)",
+    r"(?:requested|asked for|was granted|granted|given|on condition of) anonymity",
     r"gave (?:his|her|their) name (?:only )?as",
 )
 """Phrases saying that the name printed is not the person's full real name."""
@@ -70,6 +71,7 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"|[A-Z][\w’'\-]+) (?:(?:is|are|will|shall|have|has|had) )?(?:chosen to |decided to )?"
     r"(?:calling|call|called|naming|name|named|refer(?:ring)? to)(?: (?:him|her|them))?(?: as)?"
     r"(?=\s*[“\"‘])",
+    r"(?:we have |we've |we )?(?:given|gave) (?:him|her|them) the (?:name|pseudonym)",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?(?:pseudonym|pen name|nom de guerre|alias|assumed name|false name)(?: of)?",
     r"(?:the |a |his |her |their |whose )?(?:pseudonym|nom de guerre|pen name|assumed name|nickname for this (?:article|report|story))(?: is| was)?",
     # "identified only as X", "known here as X"; but "widely known as X" is a public nickname.
@@ -95,7 +97,7 @@ DECLARATIONS_AFTER: tuple[str, ...] = (
     *CONCEALMENT_CLAUSES,
 )
 FOOTNOTE_RE = re.compile(
-    r"(?m)^[\s>_]*(?:\\?\*|†|‡)[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
+    r"(?m)(?:^|(?<=[.!?] ))[\s>_(]*(?:\\?\*|†|‡)\)?[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
     r"pseudonyms?)|[Pp]seudonym|[Nn]ot (?:his|her|their) real name|identit(?:y|ies)\b[^\n]{0,40}"
     r"\b(?:protect|conceal|hid))"
 )
@@ -152,7 +154,9 @@ NEARBY_DECLARATION_RE = re.compile(
     r"her|their) (?:first|given) names?|(?:his|her|their) (?:surnames?|last names?|full names?|"
     r"real names?))"
     r"|\b(?:his|her|their) (?:surname|last name|family name|full name|real name)s? (?:has|have|"
-    r"was|were|is) (?:been )?(?:withheld|changed|omitted|not (?:used|published)))"
+    r"was|were|is) (?:been )?(?:withheld|changed|omitted|not (?:used|published))"
+    r"|\bonly (?:his|her|their) (?:first|given) names? (?:is|are|was|were|has been|have been|"
+    r"is being) (?:used|given|published|printed))"
 )
 """A declaration in a sentence of its own ("For her safety, we are using only her first name."):
 it covers the one-word names of the sentences just before it, which the outlet printed on purpose."""

@@ -200,6 +200,13 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
         ),
         ("Yara is not her real name. Yara said the militia came at night.", ["Yara"]),
         ("Omar, whose identity we are protecting, said the camp was raided.", ["Omar"]),
+        ("“We ran,” said Salwa, 33. For security reasons, only her first name is used.", ["Salwa"]),
+        ("Marwan, who requested anonymity for his safety, said the militia came.", ["Marwan"]),
+        (
+            "Nour*, 24, said the school closed.\n\nThe rest.\n\n(*) Names have been changed.",
+            ["Nour"],
+        ),
+        ("We have given her the name “Hiba” for her protection. Hiba said so.", ["Hiba"]),
         (
             "We have changed the names of everyone in this story. Rami, 30, said it was bad.",
             ["Rami"],
@@ -228,6 +235,7 @@ def test_declared_pseudonyms_are_flagged_and_kept(bare_engine, text, names) -> N
     [
         "Activist Hala Nasser said her brother, who asked that his name be withheld, was taken.",
         "Nader Aziz said he had never used a pseudonym.",
+        "Rami Haddad, a farmer, said his neighbour, who requested anonymity, was taken.",
         "Mazen Haddad, widely known as the baker of the square, was detained.",
     ],
 )
