@@ -106,7 +106,7 @@ NAME_STAR_RE = re.compile(NAME + r"(?:’s|'s)?\\?\*(?!\*)")
 _BEFORE_RE = re.compile(
     r"(?i:"
     + "|".join(f"(?:{d})" for d in DECLARATIONS_BEFORE)
-    + r")(?:\s+|\s*\(\s*)[“\"'‘]?"
+    + r")(?:,?\s+|\s*\(\s*)[“\"'‘]?"
     + NAME
 )
 # Between the name and its declaration only a lower-case description may stand ("Kamal, a
@@ -127,7 +127,10 @@ _AFTER_RE = re.compile(
 )
 _IS_RE = re.compile(
     NAME + r"\s+(?i:(?:is|isn't|is not) (?:a pseudonym|not (?:his|her|their) real name|"
-    r"(?:his|her|their) real name|an alias))"
+    r"(?:his|her|their) real name|an alias)"
+    r"|(?:is|was|has been|is being) (?:identified|named|called|referred to) (?:here |in this "
+    r"(?:article|report|story) )?(?:by|with|under) (?:a|an) (?:pseudonym|alias|false name|"
+    r"assumed name))"
 )
 _POSSESSIVE_RE = re.compile(
     NAME + r"(?:’s|'s)\s+(?i:(?:(?:real|full|last|first|sur|given|true) ?)*(?:names?|identity)"

@@ -207,6 +207,8 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
             ["Nour"],
         ),
         ("We have given her the name “Hiba” for her protection. Hiba said so.", ["Hiba"]),
+        ("Using a pseudonym, Karam told us the guards beat him.", ["Karam"]),
+        ("Suha is identified here by a pseudonym; she fled in May.", ["Suha"]),
         (
             "We have changed the names of everyone in this story. Rami, 30, said it was bad.",
             ["Rami"],
