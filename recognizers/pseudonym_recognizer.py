@@ -16,6 +16,7 @@ name the outlet chose to print, so it is kept and reported as a pseudonym too.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -219,14 +220,14 @@ class PseudonymRecognizer(EntityRecognizer):
             ]
         else:
             globally = []
+        mentions = self._mentions(nlp_artifacts)  # in document order
+        starts = [m.start for m in mentions]
         for declared_near in NEARBY_DECLARATION_RE.finditer(text):
-            for m in self._mentions(nlp_artifacts):
-                if (
-                    declared_near.start() - NEARBY_CHARS <= m.start < declared_near.start()
-                    and len(m.parts) == 1
-                    and not m.title
-                    and not m.credit
-                ):
+            # Only the mentions in the window before the declaration: bisect, no scan of all.
+            lo = bisect.bisect_left(starts, declared_near.start() - NEARBY_CHARS)
+            hi = bisect.bisect_left(starts, declared_near.start())
+            for m in mentions[lo:hi]:
+                if len(m.parts) == 1 and not m.title and not m.credit:
                     found.setdefault((m.start, m.end), "the draft says it printed only this name")
         if FOOTNOTE_RE.search(text):
             for match in NAME_STAR_RE.finditer(text):
