@@ -26,7 +26,7 @@ WORD_RE = re.compile(r"[^\W\d_](?:[\w’'\-]*[^\W_])?")
 POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
 RUN_GAP = frozenset({" ", "\u00a0"})
 INITIAL_GAP = frozenset({".", ". ", ".\u00a0"})
-"""After an initial ("N.N. Joshi", "K.Ö. Ak") a full stop does not end the name."""
+"""After an initial ("R.K. Verma", "K.Ö. Ak") a full stop does not end the name."""
 NAME_PARTICLES_INSIDE = frozenset(
     {
         "bin",
@@ -466,8 +466,8 @@ class _DocIndex:
 
 
 FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "VERB", "PART"})
-"""A sentence-initial capitalised word of these classes is not a name ("Then Haya ..."); a noun,
-adjective or proper noun may be one ("Haya al-Issa lost her son")."""
+"""A sentence-initial capitalised word of these classes is not a name ("Then Rima ..."); a noun,
+adjective or proper noun may be one ("Rima al-Nouri lost her son")."""
 
 PUBLIC_ROLE_HEADS = frozenset(
     {

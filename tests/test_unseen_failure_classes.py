@@ -54,10 +54,10 @@ def _words_left(sanitized: str, name: str) -> list[str]:
         ("Mr Kamil Nowak said he had been held for two days.", "Kamil Nowak"),
         ("Mr Andreas Kyprianou, a shopkeeper, was detained at the port.", "Andreas Kyprianou"),
         ("The applicant, Mr K.Ö. Ak, was arrested in 2004. Mr Ak complained.", "K.Ö. Ak"),
-        ("Haya Nasser lost her son in 2013. Haya (54 years old) still waits.", "Haya Nasser"),
+        ("Rima Nasser lost her son in 2013. Rima (54 years old) still waits.", "Rima Nasser"),
         (
-            "Khaled Mansour, a driver, was detained. Khaled Mansour's van was seized.",
-            "Khaled Mansour",
+            "Fadi Mansour, a driver, was detained. Fadi Mansour's van was seized.",
+            "Fadi Mansour",
         ),
     ],
 )
@@ -132,8 +132,8 @@ def test_a_credit_alone_is_kept_as_on_the_record(bare_engine) -> None:
         ("Health Minister Rania Kobti said the hospitals were full.", "Rania Kobti"),
         ("Council head Sami Darr said the curfew would end.", "Sami Darr"),
         ("Army spokesman Brigadier Fouad Amer said the operation was over.", "Fouad Amer"),
-        ("Parliament Chief Jorge Vidal called on prosecutors to act.", "Jorge Vidal"),
-        ("Images showed junta chief Captain Ismael Toure giving blood.", "Ismael Toure"),
+        ("Parliament Chief Pablo Vidal called on prosecutors to act.", "Pablo Vidal"),
+        ("Images showed junta chief Captain Moussa Kane giving blood.", "Moussa Kane"),
         ("Army spokesman Colonel R.K. Verma confirmed the raid.", "R.K. Verma"),
         ("The Northern Shield Forces, led by Samir Kolo, denied it.", "Samir Kolo"),
         ("Dina Samir, executive director of the Levant Rights Centre, said so.", "Dina Samir"),
@@ -302,6 +302,6 @@ def test_identities_carry_confidence_and_uncertain_ones_are_marked_for_review(ba
 
 
 def test_at_risk_outranks_a_weak_public_cue(bare_engine) -> None:
-    text = "Iranian actress Hanieh Tavakoli was also arrested on Saturday."
+    text = "Iranian actress Mina Farrokhi was also arrested on Saturday."
     result = bare_engine.sanitize(text)
-    assert _role_of(result, text, "Hanieh Tavakoli") == {AT_RISK_SOURCE}
+    assert _role_of(result, text, "Mina Farrokhi") == {AT_RISK_SOURCE}

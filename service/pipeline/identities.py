@@ -64,7 +64,7 @@ REVIEW_BELOW = 0.7
 """An identity decided with less confidence than this is shown to the editor for review."""
 CREDIT_REASON = "byline or credit"
 MIN_PROPAGATED_PART = 3
-"""Name keys shorter than this (``Haya`` -> ``ha``) propagate only to the same spelling."""
+"""Name keys shorter than this (``Hiya`` -> ``ha``) propagate only to the same spelling."""
 _NAME_GAP_RE = re.compile(r"^[\s\u00a0\-]*$")
 _ALIAS_GAP_RE = re.compile(
     r"^[’'s]*,?\s*(?:\(\s*)?(?:(?:also|widely|better|popularly|commonly|locally|often) )?"
