@@ -16,6 +16,10 @@ draft and its output is compared with the gold:
   text as in the original.
 * **pseudonyms flagged and kept**: kept as for public, and flagged when some ``PSEUDONYM``
   finding overlaps an occurrence of one of its mentions in the original text.
+* **halves**: every document id carries a number (``dev_07_...``, ``fm_12_...``, ``seed_000_...``,
+  the first run of digits). Developers tune on the ids with an odd number only; the even ids are
+  the check that a change generalises. Every report shows both halves side by side, for every
+  system, and the largest gap between them.
 * **collateral words lost**: both texts are split on whitespace and punctuation is stripped from
   the ends of each word (a possessive ``’s`` stays attached, as the README describes). Original
   words that case-insensitively equal a word of an at-risk mention leave the denominator; the
@@ -65,6 +69,11 @@ TARGET_MAX_COLLATERAL = 0.03
 
 SOURCEGUARD = "sourceguard"
 PLAIN_PRESIDIO = "plain-presidio"
+
+HALVES = ("odd", "even")
+MAX_HALF_GAP_POINTS = 5.0
+"""The even half must stay within this many percentage points of the odd half, per metric."""
+_ID_NUMBER_RE = re.compile(r"\d+")
 
 _MASK = "\x00"  # a non-word character: masked text never matches a mention nor joins a word
 _EDGE_PUNCT_RE = re.compile(r"^\W+|\W+$")
@@ -300,6 +309,14 @@ class Problem:
         if show_names:
             out["identity"] = self.identity
         return out
+
+
+def half_of(doc_id: str) -> str | None:
+    """``"odd"`` or ``"even"`` by the first number in the document id; None without a number."""
+    match = _ID_NUMBER_RE.search(doc_id)
+    if match is None:
+        return None
+    return "odd" if int(match.group()) % 2 else "even"
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -606,11 +623,26 @@ class SystemReport:
     def problems(self) -> list[Problem]:
         return [p for d in self.documents for p in d.problems]
 
+    def half(self, name: str) -> CorpusScore:
+        """Totals over the documents whose id number is odd (``"odd"``) or even (``"even"``)."""
+        return score_corpus(d for d in self.documents if half_of(d.doc_id) == name)
+
+    def half_gaps(self) -> dict[str, float | None]:
+        """Per metric, |odd - even| in percentage points (None when a half has nothing to count)."""
+        odd, even = self.half("odd"), self.half("even")
+        gaps: dict[str, float | None] = {}
+        for metric in ("leak_rate", "public_kept_rate", "pseudonym_rate", "collateral"):
+            a, b = getattr(odd, metric), getattr(even, metric)
+            gaps[metric] = None if a is None or b is None else round(100 * abs(a - b), 2)
+        return gaps
+
     def to_dict(self, show_names: bool = False) -> dict[str, Any]:
         return {
             "system": self.name,
             "seconds": round(self.seconds, 3),
             "totals": self.totals.to_dict(),
+            "halves": {name: self.half(name).to_dict() for name in HALVES},
+            "half_gaps_points": self.half_gaps(),
             "documents": [d.to_dict() for d in self.documents],
             "problems": [p.to_dict(show_names) for p in self.problems],
         }
@@ -641,6 +673,7 @@ class EvaluationReport:
             "policy": self.policy,
             "documents": self.documents,
             "targets": {
+                "max_half_gap_points": MAX_HALF_GAP_POINTS,
                 "max_leaks": TARGET_MAX_LEAKS,
                 "min_public_kept": TARGET_MIN_PUBLIC_KEPT,
                 "min_pseudonyms_flagged_and_kept": TARGET_MIN_PSEUDONYMS,
@@ -710,6 +743,21 @@ def _frac(num: int, den: int) -> str:
     return f"{num}/{den}"
 
 
+def _totals_line(label: str, t: CorpusScore, seconds: float | None) -> str:
+    failed = [name for name, ok in t.targets.items() if not ok]
+    time_col = f"{seconds:>6.1f}s" if seconds is not None else f"{'':>7}"
+    return (
+        f"{label:<20} "
+        f"{_frac(t.leaked, t.at_risk_total):>7} {_pct(t.leak_rate):>6} "
+        f"{_frac(t.public_kept, t.public_total):>7} {_pct(t.public_kept_rate):>6} "
+        f"{_frac(t.pseudonym_kept, t.pseudonym_total):>7} {_pct(t.pseudonym_kept_rate):>6} "
+        f"{_frac(t.pseudonym_flagged_and_kept, t.pseudonym_total):>10} "
+        f"{_pct(t.pseudonym_rate):>6} "
+        f"{_pct(t.collateral):>10}  {time_col}  "
+        + ("PASS" if not failed else "FAIL (" + ", ".join(failed) + ")")
+    )
+
+
 def format_report(report: EvaluationReport, per_document: bool = True) -> str:
     """A compact, name-free text report (names only in ``show_names`` mode)."""
     lines = [
@@ -720,22 +768,27 @@ def format_report(report: EvaluationReport, per_document: bool = True) -> str:
         "",
     ]
     header = (
-        f"{'system':<15} {'leak':>14} {'public kept':>14} {'pseudo kept':>14} "
+        f"{'system':<20} {'leak':>14} {'public kept':>14} {'pseudo kept':>14} "
         f"{'pseudo flag+kept':>17} {'collateral':>10}  {'time':>7}  result"
     )
     lines += [header, "-" * len(header)]
     for system in report.systems:
-        t = system.totals
-        failed = [name for name, ok in t.targets.items() if not ok]
+        lines.append(_totals_line(system.name, system.totals, system.seconds))
+    lines += ["", "by half (tune on odd ids; even ids check that it generalises)", header]
+    lines.append("-" * len(header))
+    for system in report.systems:
+        for name in HALVES:
+            lines.append(_totals_line(f"{system.name} {name}", system.half(name), None))
+        gaps = system.half_gaps()
+        worst = max((g for g in gaps.values() if g is not None), default=None)
         lines.append(
-            f"{system.name:<15} "
-            f"{_frac(t.leaked, t.at_risk_total):>7} {_pct(t.leak_rate):>6} "
-            f"{_frac(t.public_kept, t.public_total):>7} {_pct(t.public_kept_rate):>6} "
-            f"{_frac(t.pseudonym_kept, t.pseudonym_total):>7} {_pct(t.pseudonym_kept_rate):>6} "
-            f"{_frac(t.pseudonym_flagged_and_kept, t.pseudonym_total):>10} "
-            f"{_pct(t.pseudonym_rate):>6} "
-            f"{_pct(t.collateral):>10}  {system.seconds:>6.1f}s  "
-            + ("PASS" if not failed else "FAIL (" + ", ".join(failed) + ")")
+            f"  {system.name}: largest odd/even gap "
+            + ("n/a" if worst is None else f"{worst:.1f} points")
+            + (
+                f" (limit {MAX_HALF_GAP_POINTS:.0f})"
+                if worst is None or worst <= MAX_HALF_GAP_POINTS
+                else f" EXCEEDS {MAX_HALF_GAP_POINTS:.0f}"
+            )
         )
     for system in report.systems:
         if per_document:

@@ -21,6 +21,16 @@ STRONG = 0.6
 FAMILY_CLAUSE = r"whose (?:\w+[- ]){0,3}(?:son|daughter|brother|sister|husband|wife|father|mother|cousin|nephew|niece|grandson|granddaughter|children|child|family|relatives?)"
 
 
+KINSHIP = frozenset(
+    """mother father son daughter brother sister wife husband widow widower cousin uncle aunt
+    nephew niece grandson granddaughter grandmother grandfather grandchild parent relative""".split()
+)
+NAMED_POSSESSOR_RE = re.compile(r"\b[A-Z][\w\-]*(?:’s|'s)\s+$")
+INSTITUTIONAL = frozenset({"coordinator", "coordinates", "official", "employee", "worker"})
+"""Role nouns that mean at-risk staff locally and public staff of a named institution."""
+INSTITUTION_RE = re.compile(r"\b[A-Z][\w.\-]*(?:’s|'s)\s|\b(?:UN|U\.N\.|EU|ICRC|WHO|UNICEF)\b")
+
+
 @lru_cache(maxsize=1)
 def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cues = alternation(phrases(CUE_FILE))
@@ -47,9 +57,20 @@ class AtRiskSourceRecognizer(MentionRecognizer):
         before, appositive, weak = _regexes()
         hit = before.search(mention.left[-80:])
         if hit:
-            return 0.85, [f"role cue '{hit.group('cue').lower()}' before the name"]
+            cue = hit.group("cue").lower()
+            if cue in KINSHIP and NAMED_POSSESSOR_RE.search(mention.left[: hit.start()]):
+                # "Bakri's son Hadi": a relative introduced through a named person is at risk
+                # only as much as that person; a public role of his own outranks this.
+                return 0.5, [f"relative ('{cue}') of a named person"]
+            return 0.85, [f"role cue '{cue}' before the name"]
         if mention.appositive:
             hit = appositive.match(mention.appositive)
+            if (
+                hit
+                and hit.group("cue").lower() in INSTITUTIONAL
+                and INSTITUTION_RE.search(mention.appositive[: hit.start("cue")])
+            ):
+                hit = None  # "the UN's humanitarian coordinator": staff of an institution
             if hit:
                 cue = hit.group("cue").lower()
                 cue = "relative of someone at risk" if cue.startswith("whose") else cue

@@ -25,6 +25,8 @@ CACHE_KEY = "sourceguard.person_mentions"
 WORD_RE = re.compile(r"[^\W\d_](?:[\w’'\-]*[^\W_])?")
 POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
 RUN_GAP = frozenset({" ", "\u00a0"})
+INITIAL_GAP = frozenset({".", ". ", ".\u00a0"})
+"""After an initial ("R.K. Verma", "K.Ö. Ak") a full stop does not end the name."""
 NAME_PARTICLES_INSIDE = frozenset(
     {
         "bin",
@@ -189,7 +191,7 @@ SPEECH_BEFORE_RE = re.compile(
     r"(?:\b(?:said|says|added|according to|wrote|asked|recalled|explained)|[”\"],?)\s*$",
     re.IGNORECASE,
 )
-AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\))")
+AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|\.(?!\d)|$)")
 CREDIT_BEFORE_RE = re.compile(
     r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
     r"Illustration|Credit|Reporting|Additional reporting|Edited|Writing)(?: courtesy of| by)?:?)\s*$",
@@ -346,6 +348,10 @@ def _is_namey(word: str) -> bool:
     return word[:1].isupper() or is_article_word(word)
 
 
+def _is_initial(word: str) -> bool:
+    return len(word) <= 2 and word.isupper()
+
+
 def _iter_runs(text: str) -> list[list[tuple[int, int]]]:
     """Runs of capitalised words joined by single spaces, name particles allowed inside."""
     words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
@@ -354,7 +360,13 @@ def _iter_runs(text: str) -> list[list[tuple[int, int]]]:
     pending_particle: tuple[int, int] | None = None
     for i, (s, e) in enumerate(words):
         word = text[s:e]
-        joined = bool(current) and text[current[-1][1] : s] in RUN_GAP
+        joined = bool(current) and (
+            text[current[-1][1] : s] in RUN_GAP
+            or (
+                text[current[-1][1] : s] in INITIAL_GAP
+                and _is_initial(text[current[-1][0] : current[-1][1]])
+            )
+        )
         if pending_particle is not None and not (
             text[pending_particle[1] : s] in RUN_GAP and _is_namey(word)
         ):
@@ -453,12 +465,93 @@ class _DocIndex:
         return None
 
 
+FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "VERB", "PART"})
+"""A sentence-initial capitalised word of these classes is not a name ("Then Rima ..."); a noun,
+adjective or proper noun may be one ("Rima al-Nouri lost her son")."""
+
+PUBLIC_ROLE_HEADS = frozenset(
+    {
+        "chief",
+        "head",
+        "leader",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "director",
+        "director-general",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "chair",
+        "commander",
+        "coordinator",
+        "researcher",
+        "adviser",
+        "advisor",
+        "official",
+        "president",
+        "secretary",
+        "secretary-general",
+        "speaker",
+        "envoy",
+        "ambassador",
+        "governor",
+        "mayor",
+        "commissioner",
+        "commissioner-general",
+        "representative",
+        "rapporteur",
+        "prosecutor",
+        "officer",
+        "executive",
+        "deputy",
+        "premier",
+    }
+)
+"""Nouns that end a job title before a name ("Health Minister", "Council head", "Researcher")."""
+
+
+KINSHIP_WORDS = frozenset(
+    """mother father son daughter brother sister wife husband widow widower cousin uncle aunt
+    nephew niece grandson granddaughter grandmother grandfather grandchild parent relative""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _at_risk_role_heads() -> frozenset[str]:
+    """Single-word role nouns of the cue files ("Resident", "Fixer", "Witness") used as titles."""
+    words: set[str] = set()
+    for filename in ("at_risk_cues.txt", "citizen_journalist_cues.txt"):
+        for phrase in phrases(filename):
+            if re.fullmatch(r"[a-z]+", phrase):
+                words.add(phrase)
+    # Kinship words open names ("Son Heung-min") more often than they title them.
+    return frozenset(words - KINSHIP_WORDS)
+
+
+def is_role_head(word: str) -> bool:
+    """A capitalised role noun standing as a title before a name."""
+    bare = POSSESSIVE_RE.sub("", word)
+    if not bare[:1].isupper() or bare != word:
+        return False
+    lower = bare.lower()
+    return lower in PUBLIC_ROLE_HEADS or lower in _at_risk_role_heads()
+
+
 def _strip_leading(
     text: str, run: list[tuple[int, int]], index: _DocIndex
 ) -> tuple[list[tuple[int, int]], list[str], bool]:
     """Drop titles, honorifics and sentence-initial common words from the front of a run."""
     stripped: list[str] = []
     honorific = False
+    # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
+    # up to the last role noun before the final word is the title, not the name.
+    heads = [i for i, (s, e) in enumerate(run[:-1]) if is_role_head(text[s:e])]
+    if heads:
+        cut = heads[-1] + 1
+        stripped.extend(POSSESSIVE_RE.sub("", text[s:e]) for s, e in run[:cut])
+        run = run[cut:]
     while run:
         s, e = run[0]
         word = text[s:e]
@@ -466,13 +559,15 @@ def _strip_leading(
         token = index.token_at.get(s)
         if bare in TITLE_WORDS:
             stripped.append(bare)
+            honorific = honorific or (bare in PRIVATE_TITLE_WORDS and len(run) > 1)
         elif bare.lower() in HONORIFICS and len(run) > 1:
             honorific = True
             stripped.append(bare)
         elif bare in MONTHS_AND_DAYS or (
             token is not None
             and token.is_sent_start
-            and (token.is_stop or token.pos_ not in ("PROPN",))
+            and (token.is_stop or token.pos_ in FUNCTION_POS)
+            and not index.overlaps_person(s, e)
             and len(run) > 1
         ):
             pass
@@ -501,6 +596,29 @@ def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
     return nxt.idx >= end and nxt.pos_ in ("AUX", "VERB") and index.other_label(start, end) is None
 
 
+SPEECH_LEMMAS = frozenset(
+    """say tell add recall explain write post describe deny urge warn confirm ask insist stress
+    note estimate demand claim continue reply speak recount testify complain allege""".split()
+)
+KINSHIP_AFTER_RE = re.compile(
+    r"(?:’s|'s)\s+(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
+    r"(?:father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|husband|"
+    r"children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
+    r"parents|fianc[ée]e?)\b"
+)
+"""'Samer's father': only a person has relatives."""
+
+
+def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
+    """The name's head token is the subject of a verb of saying, however far the verb is."""
+    token = index.token_at.get(start)
+    if token is None:
+        return False
+    while token.i + 1 < len(index.doc) and index.doc[token.i + 1].idx < end:
+        token = index.doc[token.i + 1]  # the last token of the name is its syntactic head
+    return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in SPEECH_LEMMAS
+
+
 def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
     text = index.text
     run, stripped, honorific = _strip_leading(text, run, index)
@@ -513,8 +631,8 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         end = run[-1][0] + possessive.start()
     name = text[start:end]
     parts = name_parts(name)
-    if not parts:
-        return None
+    if not parts or all(len(p.strip(".")) <= 1 for p in parts):
+        return None  # no name is made of initials alone ("the U.S.")
     sent_start, sent_end = index.sentence_bounds(start)
     line_start = text.rfind("\n", 0, start) + 1
     left = text[max(sent_start, line_start, start - 160) : start]
@@ -528,9 +646,13 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
     mention = Mention(start=start, end=end, text=name, parts=parts, left=left, right=right)
     if footnoted:
         mention.evidence.append(FOOTNOTE_EVIDENCE)
-    if stripped and any(w in PUBLIC_TITLE_WORDS for w in stripped):
+    if stripped and any(
+        w in PUBLIC_TITLE_WORDS or w.lower() in PUBLIC_ROLE_HEADS for w in stripped
+    ):
         mention.title = " ".join(stripped)
         mention.evidence.append("title before the name")
+    if any(w.lower() in _at_risk_role_heads() for w in stripped):
+        mention.evidence.append("role cue before the name")
     if honorific:
         mention.evidence.append("honorific before the name")
     app = APPOSITIVE_RE.match(right)
@@ -549,6 +671,10 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         mention.evidence.append("speech verb after the name")
     elif SPEECH_BEFORE_RE.search(left[-40:]):
         mention.evidence.append("speech attribution before the name")
+    elif _speech_subject(index, start, end):
+        mention.evidence.append("subject of a verb of saying (parse)")
+    if KINSHIP_AFTER_RE.match(text, end):
+        mention.evidence.append("possessor of a relative ('X's father')")
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):
@@ -572,6 +698,13 @@ NAME_ANCHORS = frozenset(
 ROLE_EVIDENCE = frozenset(
     {"role described after the name", "role cue before the name", "age given after the name"}
 )
+PERSON_GRAMMAR = ROLE_EVIDENCE | {
+    "speech verb after the name",
+    "kunya (Abu/Umm) name",
+    "subject of a verb of saying (parse)",
+    "possessor of a relative ('X's father')",
+}
+"""Grammar that only a person has: word lists about places never outweigh it."""
 
 
 def _is_non_person(
@@ -579,15 +712,26 @@ def _is_non_person(
 ) -> str | None:
     """A reason why this run names a place, building or group, or None."""
     text = index.text
-    if _non_person_heads().match(text[mention.end : mention.end + 60]):
+    evidence = set(mention.evidence)
+    after = text[mention.end : mention.end + 60]
+    if _non_person_heads().match(after) and not (
+        # "Fares Bakri's National Guard": the possessor of an institution is a person.
+        POSSESSIVE_RE.match(after[:2]) and mention.is_multiword
+    ):
         return "followed by a place or organisation word"
-    if any(w.lower() in _non_person_head_words() for w in all_words[1:]):
+    if len(all_words) == 1 and run_words[0].lower() in _non_person_head_words():
+        return "a place or organisation word"
+    # A word list never vetoes person evidence: "Mr Robert Hill said" is a person.
+    personal = "honorific before the name" in evidence or (evidence & PERSON_GRAMMAR)
+    if not personal and any(w.lower() in _non_person_head_words() for w in all_words[1:]):
         return "contains a place or organisation word"
     if POSSESSIVE_RE.sub("", run_words[0]) in _non_person_prefixes():
         return "starts like a place or faction name"
     if all(w.isupper() and len(w) > 1 for w in run_words) and not mention.credit:
         return "written in capitals"
-    evidence = set(mention.evidence)
+    label = index.other_label(mention.start, mention.end)
+    if label in ("GPE", "LOC") and not mention.from_ner and not personal:
+        return f"spaCy calls it {label}"
     possessive = bool(POSSESSIVE_RE.search(run_words[-1]))
     before = text[max(0, run_start - 40) : mention.start]
     title_or_credit = (
@@ -605,8 +749,7 @@ def _is_non_person(
         token = index.token_at.get(mention.start)
         if token is not None and token.pos_ not in ("PROPN", "X"):
             return "a capitalised common word"
-    label = index.other_label(mention.start, mention.end)
-    if label and label != "ORG" and not mention.from_ner:
+    if label and label != "ORG" and not mention.from_ner and not personal:
         return f"spaCy calls it {label}"
     if evidence & ROLE_EVIDENCE:
         return None

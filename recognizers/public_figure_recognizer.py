@@ -21,12 +21,38 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from recognizers.base import MentionRecognizer, make_result
 from recognizers.entities import PUBLIC_FIGURE
 from recognizers.lexicon import DATA_DIR, alternation, phrases
-from recognizers.name_keys import name_keys, name_parts, token_keys
+from recognizers.name_keys import fold, name_keys, name_parts, strip_possessive, token_keys
 from recognizers.person_mentions import WORD_RE, Mention, find_mentions
 
 TITLE_FILE = "public_titles.txt"
 ROLE_FILE = "public_roles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
+MIN_ALIAS_KEY = 4
+_ROLE_HEADS = (
+    r"head|chief|leader|spokes(?:man|woman|person)|minister|director|chairman|chairwoman|chair|"
+    r"commander|coordinator|official|president|secretary|speaker|envoy|ambassador|governor|mayor|"
+    r"commissioner|representative|prosecutor|researcher|adviser|advisor"
+)
+_RANKS = (
+    r"(?:(?:Brigadier|Major|Lieutenant|Colonel|Captain|General|Admiral|Commander|Sergeant|Dr\.?|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Sheikh|Judge)\s+)*"
+)
+ORG_ROLE_BEFORE_RE = re.compile(
+    r"(?:\b[A-Z][\w’'\-.]*\s+|\b(?:junta|army|militia|rebel|party|council|police|military|"
+    r"government|ministry|movement|group|agency|union|court|parliament|assembly|cabinet|state)\s+)"
+    r"(?P<cue>" + _ROLE_HEADS + r")\s+" + _RANKS + r"$"
+)
+"""'Council head X', 'junta chief Captain X': an organisation's role noun right before the name."""
+INSTITUTION_AFTER_RE = re.compile(
+    r"^(?:’s|'s)\s+(?:[A-Z][\w’'\-]*\s+){0,3}(?:Guard|Guards|Army|Forces|Government|Party|"
+    r"Movement|Ministry|Administration|Cabinet|Council|Regime|Militia|Brigades?|Division|Office|"
+    r"Foundation|regime|government|administration|forces|army|militia|party|cabinet)\b"
+)
+LEADS_BEFORE_RE = re.compile(
+    r"[A-Z][\w’'\-]*[)”\"]?,?\s+(?:which is |that is |now |then )?(?P<cue>(?:led|headed|commanded|chaired|"
+    r"founded|directed|run) by)\s+(?:[A-Z][\w.]*\s+){0,3}$"
+)
+"""'The Rapid Support Forces, led by X': the head of a named organisation."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +61,24 @@ class Gazetteer:
 
     full: frozenset[str]
     single: frozenset[str]
+    single_words: frozenset[str] = frozenset()
+
+    def has_single(self, word: str) -> bool:
+        """A one-word alias: by spelling-insensitive key, or by exact spelling if the key is short.
+
+        A short key ("sas") is shared by too many unrelated words ("Sousa", "Sisi") to decide
+        that someone is on the public record.
+        """
+        keys = token_keys(word)
+        if any(len(k) >= MIN_ALIAS_KEY for k in keys & self.single):
+            return True
+        return bool(keys & self.single) and fold(strip_possessive(word)) in self.single_words
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Gazetteer:
         full: set[str] = set()
         single: set[str] = set()
+        words: set[str] = set()
         for line in lines:
             line = line.strip()
             if not line or line.startswith("#"):
@@ -49,7 +88,8 @@ class Gazetteer:
                     full.update(name_keys(variant))
                 elif name_parts(variant):
                     single.update(token_keys(name_parts(variant)[0]))
-        return cls(frozenset(full), frozenset(single))
+                    words.add(name_parts(variant)[0])
+        return cls(frozenset(full), frozenset(single), frozenset(words))
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Gazetteer:
@@ -71,6 +111,21 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return before, appositive
 
 
+class _Reach:
+    """Is a word inside one of the (sorted) spans? Asked in text order, so one forward sweep."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.i = 0
+        self.max_end = 0
+
+    def inside(self, start: int, end: int) -> bool:
+        while self.i < len(self.spans) and self.spans[self.i][0] <= start:
+            self.max_end = max(self.max_end, self.spans[self.i][1])
+            self.i += 1
+        return self.max_end >= end
+
+
 class PublicFigureRecognizer(MentionRecognizer):
     ENTITY = PUBLIC_FIGURE
 
@@ -90,19 +145,33 @@ class PublicFigureRecognizer(MentionRecognizer):
         before, appositive = _regexes()
         keys = name_keys(mention.text)
         if keys & self.allowed.full or (
-            len(mention.parts) == 1 and token_keys(mention.parts[0]) & self.allowed.single
+            len(mention.parts) == 1 and self.allowed.has_single(mention.parts[0])
         ):
             return 0.9, ["on the newsroom's allow list"]
         hit = before.search(mention.left[-120:])
         if hit:
             return 0.9, [f"public title '{hit.group('cue')}' before the name"]
+        if mention.title:
+            return 0.85, [f"public title '{mention.title}' before the name"]
+        hit = ORG_ROLE_BEFORE_RE.search(mention.left[-100:])
+        if hit:
+            return 0.85, [
+                f"public role '{hit.group('cue').lower()}' of an organisation before the name"
+            ]
+        if INSTITUTION_AFTER_RE.match(mention.right):
+            return 0.75, ["owns an institution ('X's National Guard'): on the public record"]
+        hit = LEADS_BEFORE_RE.search(mention.left[-60:])
+        if hit:
+            return 0.85, [
+                f"'{hit.group('cue')}' after an organisation: its leader is on the record"
+            ]
         if mention.appositive:
             hit = appositive.match(mention.appositive)
             if hit:
                 return 0.85, [f"public role '{hit.group('cue').lower()}' after the name"]
         if keys & self.gazetteer.full:
             return 0.8, ["well-known public figure (gazetteer)"]
-        if len(mention.parts) == 1 and token_keys(mention.parts[0]) & self.gazetteer.single:
+        if len(mention.parts) == 1 and self.gazetteer.has_single(mention.parts[0]):
             return 0.7, ["well-known public figure (gazetteer alias)"]
         if mention.credit:
             return 0.6, ["byline or credit: named on the record by the publication"]
@@ -112,27 +181,33 @@ class PublicFigureRecognizer(MentionRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
-        covered = {(r.start, r.end) for r in results}
+        covered = sorted((r.start, r.end) for r in results)
         if nlp_artifacts is not None and nlp_artifacts.tokens is not None:
-            covered |= {(m.start, m.end) for m in find_mentions(nlp_artifacts.tokens)}
+            covered = sorted(
+                covered + [(m.start, m.end) for m in find_mentions(nlp_artifacts.tokens)]
+            )
         results.extend(self._single_word_aliases(text, covered))
         return results
 
     def _single_word_aliases(
-        self, text: str, covered: set[tuple[int, int]]
+        self, text: str, covered: list[tuple[int, int]]
     ) -> list[RecognizerResult]:
-        """Nicknames and surnames the gazetteer knows ("Hemedti") even where spaCy saw nothing."""
+        """Nicknames and surnames the gazetteer knows ("Hemedti") even where spaCy saw nothing.
+
+        A word inside a longer mention is not looked up on its own: a given name that sounds like
+        a famous surname does not make "<that name> <other surname>" public.
+        """
         if not self.gazetteer.single and not self.allowed.single:
             return []
         out = []
+        reach = _Reach(covered)
         for match in WORD_RE.finditer(text):
             word = match.group()
-            if not word[:1].isupper() or (match.start(), match.end()) in covered:
+            if not word[:1].isupper() or reach.inside(match.start(), match.end()):
                 continue
-            keys = token_keys(word)
-            if keys & self.allowed.single:
+            if self.allowed.has_single(word):
                 reason = "on the newsroom's allow list"
-            elif keys & self.gazetteer.single:
+            elif self.gazetteer.has_single(word):
                 reason = "well-known public figure (gazetteer alias)"
             else:
                 continue

@@ -312,3 +312,24 @@ def test_server_mode(
         assert code == 2 and "401" in err
     finally:
         server.shutdown()
+
+
+def test_low_confidence_is_shown_to_the_editor(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Invented names: one person with no role at all (replaced, low confidence), and one kept as
+    # public against an at-risk cue of his own (kept, low confidence: SG006).
+    draft = (
+        "Karim Yassin said the road was cut.\n\n"
+        "Bakri's son Hadi Bakri, who heads the reconstruction fund, said aid would follow.\n"
+    )
+    write(tmp_path / "doubt.md", draft)
+    code, out, _ = run(capsys, "doubt.md", "--format", "json")
+    assert code == 0  # warnings only
+    violations = json.loads(out)["violations"]
+    unclassified = [v for v in violations if v["rule"] == "SG003"]
+    assert unclassified and all(v["review"] for v in unclassified)
+    uncertain = [v for v in violations if v["rule"] == "SG006"]
+    assert uncertain and all(v["level"] == "warning" for v in uncertain)
+    assert all("low confidence" in v["message"] for v in uncertain)
+    assert "Hadi" not in out and "Bakri" not in out and "Karim" not in out

@@ -17,8 +17,13 @@ from recognizers.entities import (
     PERSON,
     PHONE_NUMBER,
     PROTECTED_SOURCE,
+    PSEUDONYM,
+    PUBLIC_FIGURE,
     SOCIAL_HANDLE,
 )
+
+UNCERTAIN_ROLE = "SG006"
+"""A kept person whose role decision the engine marked for review."""
 
 LEVELS = ("warning", "error")
 
@@ -82,6 +87,16 @@ RULES: dict[str, Rule] = {
             "Contact details of sources identify them directly. Remove them before publishing.",
             (PHONE_NUMBER, EMAIL_ADDRESS, SOCIAL_HANDLE),
         ),
+        Rule(
+            "SG006",
+            "uncertain-role",
+            "warning",
+            "A person is kept although the engine is not sure of their role.",
+            "The engine kept this person (public figure or declared pseudonym) against "
+            "conflicting or weak evidence. Check that they are on the record or that the name "
+            "is really not their own before publishing.",
+            (),
+        ),
     )
 }
 
@@ -91,6 +106,8 @@ JIGSAW_MIN_RISK = ("medium", "high")
 
 ROLE_LABELS: dict[str, str] = {
     PROTECTED_SOURCE: "protected source",
+    PSEUDONYM: "declared pseudonym",
+    PUBLIC_FIGURE: "public figure",
     CITIZEN_JOURNALIST: "citizen journalist",
     AT_RISK_SOURCE: "at-risk source",
     PERSON: "unclassified person",
@@ -119,6 +136,7 @@ class Violation:
     risk: str | None = None  # jigsaw risk for SG004
     suppressed: str | None = None  # None, "inline" or "baseline"
     details: list[str] = field(default_factory=list)  # kinds of quasi-identifiers for SG004
+    review: bool = False  # the engine's role decision has low confidence
 
     @property
     def rule_name(self) -> str:
@@ -134,10 +152,16 @@ class Violation:
             return f"{self.role} in the draft"
         if self.rule == "SG003":
             return f"{who} named; check whether this person is at risk"
+        if self.rule == "SG006":
+            return f"{who} kept with low confidence; check the role"
+        if self.review:
+            return f"{who} named (low confidence; check the role)"
         return f"{who} named"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        if not out["review"]:
+            out.pop("review")
         out["rule_name"] = self.rule_name
         out["message"] = self.message()
         return {k: v for k, v in out.items() if v not in (None, [])}

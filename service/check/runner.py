@@ -29,6 +29,8 @@ from service.check.rules import (
     JIGSAW_MIN_RISK,
     ROLE_LABELS,
     RULE_BY_TYPE,
+    RULES,
+    UNCERTAIN_ROLE,
     Violation,
 )
 from service.check.settings import CheckSettings
@@ -45,10 +47,19 @@ from service.core.errors import ConfigurationError, InputError
 from service.drafts.markup import Extracted, LineIndex, extract
 from service.drafts.validation import decode_bytes
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 TOKEN_ENV = "SOURCEGUARD_TOKEN"
 REMOTE_TIMEOUT_S = 120
-FINDING_FIELDS = ("start", "end", "entity_type", "identity", "action", "risk", "kind")
+FINDING_FIELDS = (
+    "start",
+    "end",
+    "entity_type",
+    "identity",
+    "action",
+    "risk",
+    "kind",
+    "review",
+)
 
 
 @dataclass
@@ -226,7 +237,9 @@ def violations_for(
     out: list[Violation] = []
     for f in findings:
         rule = RULE_BY_TYPE.get(f["entity_type"])
-        if rule is None or f.get("action") == "keep":
+        if f.get("review") and f.get("action") in ("keep", "flag"):
+            rule = RULES[UNCERTAIN_ROLE]  # kept against doubt: the editor must see it
+        elif rule is None or f.get("action") == "keep":
             continue
         if rule.id == "SG004" and f.get("risk") not in JIGSAW_MIN_RISK:
             continue
@@ -248,6 +261,7 @@ def violations_for(
                 identity=f.get("identity"),
                 risk=f.get("risk") if rule.id == "SG004" else None,
                 details=details.get(f.get("identity") or "", []) if rule.id == "SG004" else [],
+                review=bool(f.get("review")),
             )
         )
     return out

@@ -25,6 +25,8 @@ class Finding:
     replacement: str | None = None
     risk: str | None = None  # jigsaw risk for ANONYMOUS_SOURCE, inherited by its quasi-identifiers
     kind: str | None = None  # sub-kind, e.g. "age" or "place" for QUASI_IDENTIFIER
+    confidence: float | None = None  # persons: how sure the role decision is (0..1)
+    review: bool | None = None  # persons: True when an editor should check the decision
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

@@ -2,19 +2,38 @@
 
 Stage three of the flow. All mentions of one person (full name, surname later, first name,
 possessive, another spelling) become one identity keyed by transliteration-insensitive name keys;
-the identity's role follows the precedence roster > at-risk cues > pseudonym > public figure >
-unclassified; and every further occurrence of its name parts is found, including the ones spaCy
-missed ("As-Sabbagh’s" at the start of a sentence, "KHALED" in a heading).
+every further occurrence of its name parts is found, including the ones spaCy missed
+("As-Sabbagh’s" at the start of a sentence, "KHALED" in a heading).
+
+The role is decided once per identity from the evidence of *all* its mentions. Each piece of
+evidence has a kind (the entity type a recognizer proposed), a weight (its score) and reasons.
+One precedence decides (``PRECEDENCE``):
+
+1. roster match (``PROTECTED_SOURCE``): the newsroom said so;
+2. declared pseudonym (``PSEUDONYM``): the draft itself says the name is not a real one, so an
+   at-risk role word next to it ("my neighbour Umm Yasser*") describes the person behind it;
+3. at-risk evidence of weight >= ``STRONG_AT_RISK`` (a role noun, a detention verb, a family tie);
+4. on-the-record public evidence (a title, a public role, the gazetteer, the allow list);
+5. weak at-risk evidence (quoted to the outlet, nothing more);
+6. a byline or credit, which classifies only someone who appears nowhere else;
+7. unclassified (``PERSON``), replaced by the publish policy.
+
+Public status needs positive evidence; nothing is kept by default. Every identity carries its
+reasons and a confidence; a decision taken against conflicting evidence, or on evidence that is
+weak, is marked ``review`` so that the editor sees it (API, page and ``check``) instead of it
+being decided silently.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from recognizers.entities import (
     AT_RISK_SOURCE,
@@ -29,17 +48,29 @@ from recognizers.entities import (
 )
 from recognizers.name_keys import name_parts, token_keys
 from recognizers.person_mentions import (
+    MONTHS_AND_DAYS,
     POSSESSIVE_RE,
     STRONG_PLACE_PREPOSITION_RE,
+    TITLE_WORDS,
     WORD_RE,
     is_article_word,
+    is_role_head,
 )
 from service.core.findings import Finding
 
 STRONG_AT_RISK = 0.6
 """At-risk evidence below this score (quoted to the outlet, nothing more) never outranks a public role."""
+REVIEW_BELOW = 0.7
+"""An identity decided with less confidence than this is shown to the editor for review."""
+CREDIT_REASON = "byline or credit"
 MIN_PROPAGATED_PART = 3
+"""Name keys shorter than this (``Hiya`` -> ``ha``) propagate only to the same spelling."""
 _NAME_GAP_RE = re.compile(r"^[\s\u00a0\-]*$")
+_ALIAS_GAP_RE = re.compile(
+    r"^[’'s]*,?\s*(?:\(\s*)?(?:(?:also|widely|better|popularly|commonly|locally|often) )?"
+    r"(?:known|nicknamed|called) as\s*[“\"‘']?$"
+)
+"""'X, widely known as Y': Y is another name of X, not another person."""
 
 
 @dataclass
@@ -60,6 +91,7 @@ class MentionSpan:
     parts: list[frozenset[str]]
     evidence: list[Evidence] = field(default_factory=list)
     propagated: bool = False
+    words: list[str] = field(default_factory=list)
 
     def has(self, entity_type: str, min_score: float = 0.0) -> bool:
         return any(e.entity_type == entity_type and e.score >= min_score for e in self.evidence)
@@ -73,6 +105,13 @@ class PersonIdentity:
     score: float = 0.0
     recognizer: str = ""
     reasons: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    review: bool = False
+
+    @property
+    def surfaces(self) -> set[str]:
+        """Folded single words this identity is written with (for short-key propagation)."""
+        return {w for m in self.mentions for w in m.words}
 
     @property
     def keys(self) -> set[str]:
@@ -109,7 +148,9 @@ def _merge_spans(text: str, results: Iterable[RecognizerResult]) -> list[Mention
             spans.append(span)
         span.evidence.append(_evidence(result))
     for span in spans:
-        span.parts = [token_keys(p) for p in name_parts(text[span.start : span.end])]
+        names = name_parts(text[span.start : span.end])
+        span.parts = [token_keys(p) for p in names]
+        span.words = names
         span.evidence = [e for e in span.evidence if not _partial_roster_word(text, e, span)]
     return [s for s in spans if s.parts and s.evidence]
 
@@ -164,6 +205,26 @@ def _cluster(spans: list[MentionSpan]) -> list[PersonIdentity]:
     return identities
 
 
+def _merge_aliases(text: str, identities: list[PersonIdentity]) -> list[PersonIdentity]:
+    """Join 'X, widely known as Y' into one identity (one pass over the mentions in order)."""
+    owner: dict[int, PersonIdentity] = {}
+    ordered: list[MentionSpan] = []
+    for identity in identities:
+        for m in identity.mentions:
+            owner[id(m)] = identity
+            ordered.append(m)
+    ordered.sort(key=lambda m: m.start)
+    for prev, m in itertools.pairwise(ordered):
+        a, b = owner[id(prev)], owner[id(m)]
+        if a is b or m.start - prev.end > 40 or not _ALIAS_GAP_RE.match(text[prev.end : m.start]):
+            continue
+        a.mentions.extend(b.mentions)
+        for moved in b.mentions:
+            owner[id(moved)] = a
+        b.mentions = []
+    return [i for i in identities if i.mentions]
+
+
 def _best(
     evidence: list[Evidence], types: tuple[str, ...], min_score: float = 0.0
 ) -> Evidence | None:
@@ -171,22 +232,50 @@ def _best(
     return max(pool, key=lambda e: (e.score, -types.index(e.entity_type))) if pool else None
 
 
+def _is_credit(evidence: Evidence) -> bool:
+    return any(CREDIT_REASON in r for r in evidence.reasons)
+
+
+AT_RISK_ROLES = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
+PRECEDENCE: tuple[tuple[str, Callable[[list[Evidence]], Evidence | None]], ...] = (
+    ("roster match", lambda ev: _best(ev, (PROTECTED_SOURCE,))),
+    ("declared pseudonym", lambda ev: _best(ev, (PSEUDONYM,))),
+    ("at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES, STRONG_AT_RISK)),
+    (
+        "public evidence",
+        lambda ev: _best([e for e in ev if not _is_credit(e)], (PUBLIC_FIGURE,)),
+    ),
+    ("weak at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES)),
+    ("byline or credit only", lambda ev: _best(ev, (PUBLIC_FIGURE,))),
+    ("no role evidence", lambda ev: _best(ev, (PERSON,))),
+)
+"""The one role precedence (see the module docstring), strongest first."""
+
+
+def _decide(everything: list[Evidence]) -> tuple[str, Evidence | None]:
+    """The first precedence step that has evidence, and that evidence."""
+    for rule, pick in PRECEDENCE:
+        decision = pick(everything)
+        if decision is not None:
+            return rule, decision
+    return "no role evidence", None
+
+
+def _credit_only(identity: PersonIdentity) -> bool:
+    """Every mention of the identity is a byline or credit (it appears nowhere else)."""
+    return all(any(_is_credit(e) for e in m.evidence) for m in identity.mentions)
+
+
 def _resolve_role(identity: PersonIdentity) -> None:
     """Apply the role precedence to everything known about one identity."""
     everything = [e for m in identity.mentions for e in m.evidence]
-    declared = [m for m in identity.mentions if m.has(PSEUDONYM)]
-    # Role cues inside a pseudonym's own declaration describe the pseudonymous person; they do not
-    # make the declared name a real one. Cues on other mentions still outrank the pseudonym.
-    undeclared = [e for m in identity.mentions if not m.has(PSEUDONYM) for e in m.evidence]
-    at_risk_types = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
-    decision = (
-        _best(everything, (PROTECTED_SOURCE,))
-        or _best(undeclared if declared else everything, at_risk_types, STRONG_AT_RISK)
-        or _best(everything, (PSEUDONYM,))
-        or _best(everything, (PUBLIC_FIGURE,))
-        or _best(everything, at_risk_types)
-        or _best(everything, (PERSON,))
-    )
+    if not _credit_only(identity):
+        # A credit classifies only someone who appears nowhere else: "Photo: Dr. X" does not make
+        # a doctor quoted in the story public. The mention is still part of the identity.
+        everything = [
+            e for e in everything if not (e.entity_type == PUBLIC_FIGURE and _is_credit(e))
+        ]
+    rule, decision = _decide(everything)
     if decision is None:  # only possible with an unknown entity type
         decision = Evidence(PERSON, 0.5, "PersonRecognizer", [])
     identity.role = decision.entity_type
@@ -198,8 +287,36 @@ def _resolve_role(identity: PersonIdentity) -> None:
             reasons.extend(r for r in e.reasons if r not in reasons)
     overruled = sorted({e.entity_type for e in everything} - {identity.role, PERSON})
     if overruled:
-        reasons.append("also had cues for " + ", ".join(overruled) + "; role precedence decided")
+        reasons.append("also had cues for " + ", ".join(overruled) + f"; decided by {rule}")
+    identity.confidence, identity.review = _confidence(identity.role, decision, everything)
+    if identity.review:
+        reasons.append(f"low confidence ({identity.confidence:.2f}): an editor should check")
     identity.reasons = reasons
+
+
+def _confidence(role: str, decision: Evidence, everything: list[Evidence]) -> tuple[float, bool]:
+    """How sure the decision is: its weight, less the weight of conflicting evidence.
+
+    A kept person (public) with any at-risk cue, a replaced person with no role at all, and a
+    decision on weak evidence are the cases an editor must see.
+    """
+    if role == PROTECTED_SOURCE:
+        return 1.0, False
+    conflicting = [
+        e.score
+        for e in everything
+        if e.entity_type not in (role, PERSON)
+        and not (role in AT_RISK_ROLES and e.entity_type in AT_RISK_ROLES)
+        # A role word next to a declared pseudonym describes the person behind it.
+        and not (role == PSEUDONYM and e.entity_type in AT_RISK_ROLES)
+    ]
+    confidence = decision.score
+    if conflicting:
+        confidence -= 0.5 * max(conflicting)
+    if role == PERSON:
+        confidence = min(confidence, 0.5)
+    confidence = round(max(0.0, min(1.0, confidence)), 2)
+    return confidence, confidence < REVIEW_BELOW
 
 
 def _is_place_context(text: str, start: int, end: int) -> bool:
@@ -211,10 +328,14 @@ def _is_place_context(text: str, start: int, end: int) -> bool:
 def _propagate(text: str, identities: list[PersonIdentity]) -> None:
     """Find every other occurrence of every identity's name parts (capitalised or in capitals)."""
     owners: dict[str, list[PersonIdentity]] = {}
+    short_owners: dict[str, list[PersonIdentity]] = {}
     for identity in identities:
         for key in identity.keys:
             if len(key) >= MIN_PROPAGATED_PART:
                 owners.setdefault(key, []).append(identity)
+        for word in identity.surfaces:
+            if len(word) >= 2:
+                short_owners.setdefault(word, []).append(identity)
     taken = sorted((m.start, m.end) for i in identities for m in i.mentions)
     starts = [s for s, _ in taken]
     for match in WORD_RE.finditer(text):
@@ -233,10 +354,12 @@ def _propagate(text: str, identities: list[PersonIdentity]) -> None:
             continue
         keys = token_keys(parts[0])
         candidates = {id(c): c for k in keys for c in owners.get(k, [])}
+        if not candidates:
+            candidates = {id(c): c for c in short_owners.get(parts[0], [])}
         if not candidates or _is_place_context(text, start, end):
             continue
         target = _nearest(list(candidates.values()), start)
-        target.mentions.append(MentionSpan(start, end, [keys], propagated=True))
+        target.mentions.append(MentionSpan(start, end, [keys], propagated=True, words=list(parts)))
 
 
 def _join_adjacent(text: str, identity: PersonIdentity) -> None:
@@ -252,11 +375,53 @@ def _join_adjacent(text: str, identity: PersonIdentity) -> None:
             prev = joined[-1]
             prev.end = max(prev.end, m.end)
             prev.parts = prev.parts + m.parts
+            prev.words = prev.words + m.words
             prev.evidence = prev.evidence + m.evidence
             prev.propagated = prev.propagated and m.propagated
         else:
             joined.append(m)
     identity.mentions = joined
+
+
+_WORD_BEFORE_RE = re.compile(r"(?<![\w’'\-.])([A-Z][\w’'\-]*)[ \u00a0]$")
+REPLACED_ROLES = (PROTECTED_SOURCE, CITIZEN_JOURNALIST, AT_RISK_SOURCE, PERSON)
+
+
+def _widen_to_whole_name(text: str, identities: list[PersonIdentity]) -> None:
+    """A replacement covers the whole contiguous name: 'Khaled Mansour' where only 'Mansour' was
+    found becomes one span, so no given name is left beside a placeholder.
+
+    Only for people the policy replaces, only leftwards over capitalised words that are no title,
+    role noun, function word or another person's mention. One step per mention: linear.
+    """
+    starts = sorted(m.start for i in identities for m in i.mentions)
+    ends = {m.end for i in identities for m in i.mentions}
+    for identity in identities:
+        if identity.role not in REPLACED_ROLES:
+            continue
+        for m in identity.mentions:
+            for _ in range(3):
+                match = _WORD_BEFORE_RE.search(text, max(0, m.start - 40), m.start)
+                if match is None:
+                    break
+                word = match.group(1)
+                taken = match.end(1) in ends or bisect.bisect_left(starts, match.start(1)) != (
+                    bisect.bisect_left(starts, match.end(1))
+                )
+                opening = text[max(0, match.start(1) - 3) : match.start(1)].rstrip(' \u00a0“"‘(')
+                if (
+                    taken
+                    or not opening
+                    or opening[-1] in ".!?:\n—–"
+                    or word in MONTHS_AND_DAYS
+                    or word in TITLE_WORDS
+                    or word.lower() in STOP_WORDS
+                    or is_role_head(word)
+                    or POSSESSIVE_RE.search(word)
+                    or not name_parts(word)
+                ):
+                    break
+                m.start = match.start(1)
 
 
 def resolve(
@@ -265,11 +430,13 @@ def resolve(
     """Person findings (one per mention, identity-consistent) and the identities behind them."""
     person_results = [r for r in results if r.entity_type in PERSON_TYPES]
     identities = _cluster(_merge_spans(text, person_results))
-    for identity in identities:
-        _resolve_role(identity)
+    # Propagate first: a name found again in the body is no longer "only in a credit".
     _propagate(text, identities)
+    identities = _merge_aliases(text, identities)
     for identity in identities:
         _join_adjacent(text, identity)
+        _resolve_role(identity)
+    _widen_to_whole_name(text, identities)
     identities.sort(key=lambda i: min(m.start for m in i.mentions))
     findings: list[Finding] = []
     for n, identity in enumerate(identities, start=1):
@@ -287,6 +454,8 @@ def resolve(
                     recognizer=identity.recognizer,
                     reasons=reasons,
                     identity=identity.id,
+                    confidence=identity.confidence,
+                    review=True if identity.review else None,
                 )
             )
     findings.sort(key=lambda f: (f.start, f.end))
