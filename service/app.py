@@ -26,8 +26,12 @@ from service.metrics import Metrics
 from service.problems import Problem, problem_response
 from service.roster import Roster
 from service.state import ServiceState
+from service.wsgi import BodyReader
 
-_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+REQUEST_ID_PATTERN = r"[0-9A-Fa-f]{8}(?:-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,64}"
+"""A client's X-Request-Id is kept only if it is a UUID or 16-64 hex digits: a free-form id
+("<name>-draft") would carry text into the logs and the audit log."""
+_REQUEST_ID_RE = re.compile(REQUEST_ID_PATTERN)
 
 
 def create_app(
@@ -44,6 +48,12 @@ def create_app(
         config = Config.from_env(overrides=config)
     logs.configure(config.log_level)
     app = Flask(__name__)
+    app.wsgi_app = BodyReader(  # type: ignore[method-assign]
+        app.wsgi_app, config.max_body_bytes, config.body_timeout_s
+    )
+    from service.web import SessionCookie
+
+    app.session_interface = SessionCookie(config.cookie_secure)
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         SECRET_KEY=config.key("session"),
@@ -84,7 +94,7 @@ def _open_store(state: ServiceState, store: Any) -> None:
         state.store = store
         return
     try:
-        state.store = open_store(state.config.database_url)
+        state.store = open_store(state.config.database_url, chain_key=state.config.key("chain"))
     except StoreError as exc:
         state.store_error = str(exc)
         logs.event("store_unavailable", 40, error=type(exc).__name__)
@@ -115,6 +125,23 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         g.request_id = supplied if _REQUEST_ID_RE.fullmatch(supplied) else uuid.uuid4().hex
         g.started = time.perf_counter()
         g.actor = None
+        body_problem = request.environ.get(BodyReader.PROBLEM_KEY)
+        if body_problem == 413:
+            raise Problem(
+                413,
+                "payload-too-large",
+                f"the request body is larger than {state.config.max_body_bytes} bytes",
+                headers={"Connection": "close"},
+            )
+        if body_problem == 408:
+            raise Problem(
+                408,
+                "request-timeout",
+                "the request body did not arrive in time",
+                headers={"Connection": "close"},
+            )
+        if body_problem == 400:
+            raise Problem(400, "incomplete-body", "the request body ended early or is malformed")
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -145,7 +172,7 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         status = exc.code or 500
         detail = {
             404: "no such endpoint",
-            405: f"method {request.method} is not allowed here",
+            405: "this method is not allowed here",
             413: f"the request body is larger than {state.config.max_body_bytes} bytes",
         }.get(status, exc.description or "")
         headers = {}

@@ -164,7 +164,8 @@ def _service_store():  # type: ignore[no-untyped-def]
     from service.config import Config
     from service.store import open_store
 
-    return open_store(Config.from_env().database_url)
+    config = Config.from_env()
+    return open_store(config.database_url, chain_key=config.key("chain"))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -241,10 +242,27 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_checkpoint(path: str) -> dict:  # type: ignore[type-arg]
+    from service.audit import strict_json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    try:
+        checkpoint = strict_json(text)
+    except ValueError as exc:
+        raise CliError(f"{path}: not a checkpoint (invalid or ambiguous JSON)") from exc
+    if not isinstance(checkpoint, dict):
+        raise CliError(f"{path}: not a checkpoint (not a JSON object)")
+    return checkpoint
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    checkpoint = _read_checkpoint(args.checkpoint) if args.checkpoint else None
     store = _service_store()
     try:
-        report = store.verify_audit()
+        report = store.verify_audit(checkpoint=checkpoint)
     finally:
         store.close()
     if args.format == "json":
@@ -255,11 +273,51 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             f"audit chain intact: {report['records']} record(s), head {head.get('id')} "
             f"{head.get('hash')}\n"
         )
+        if "checkpoint" in report:
+            sys.stdout.write(
+                f"checkpoint {report['checkpoint']['id']} matches: no record up to it was "
+                "changed, removed or added, and the chain extends it\n"
+            )
     else:
         sys.stdout.write(
             f"audit chain BROKEN at record {report.get('first_broken')}: {report.get('problem')}\n"
         )
     return EXIT_OK if report["ok"] else EXIT_FINDINGS
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        checkpoint = store.checkpoint()
+    finally:
+        store.close()
+    text = json.dumps(checkpoint, indent=2, sort_keys=True) + "\n"
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"{args.output}: cannot be written ({exc.strerror})") from exc
+        sys.stderr.write(
+            f"checkpoint of record {checkpoint['id']} written to {args.output}; keep a copy "
+            "outside the database\n"
+        )
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_audit_rekey(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        record = store.rekey_audit()
+    finally:
+        store.close()
+    old = record["details"]["v1_head"]
+    sys.stderr.write(
+        f"re-keyed {old['id']} v1 audit record(s) (old head {old['hash']}); the re-keying is "
+        f"record {record['id']}. Write a checkpoint now: sourceguard audit checkpoint\n"
+    )
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -340,9 +398,23 @@ def build_parser() -> argparse.ArgumentParser:
     a = audit_sub.add_parser("export", help="write audit records as JSON lines to stdout")
     a.add_argument("--after", type=int, default=0, help="only records with a larger id")
     a.set_defaults(func=cmd_audit_export)
-    a = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
+    a = audit_sub.add_parser("verify", help="check the keyed hash chain; exit 1 if it is broken")
     a.add_argument("--format", choices=("text", "json"), default="text")
+    a.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="also prove that nothing up to this checkpoint changed and the chain extends it",
+    )
     a.set_defaults(func=cmd_audit_verify)
+    a = audit_sub.add_parser(
+        "checkpoint", help="verify, then print (or write) a signed checkpoint of the chain head"
+    )
+    a.add_argument("-o", "--output", metavar="FILE", help="write the checkpoint to FILE")
+    a.set_defaults(func=cmd_audit_checkpoint)
+    a = audit_sub.add_parser(
+        "rekey", help="verify a v1 (unkeyed) audit log and re-chain it under the service key"
+    )
+    a.set_defaults(func=cmd_audit_rekey)
     return parser
 
 

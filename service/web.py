@@ -1,18 +1,22 @@
 """The editor web page: sign in with a token, paste or upload a draft, see who is at risk.
 
 Server-rendered HTML forms (they work with the keyboard alone and without JavaScript); a small
-script adds linked highlighting, copy and the view toggle. Nothing is stored server-side: the
-session cookie holds the token id, role and CSRF token, the draft travels with each form post,
-and the audit log keeps digests and fingerprints only. Every POST checks the CSRF token.
+script adds linked highlighting, copy and the view toggle. Sessions live in the store: the
+signed cookie holds only a random session id (stored as a digest), and the session's token id
+and CSRF token stay server-side, so logout, revoking the token or expiry ends the session and
+its CSRF token at once. The draft travels with each form post and the audit log keeps digests
+and fingerprints only. Every POST checks the CSRF token.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
+import ipaddress
 import itertools
 import re
 import secrets
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +32,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 
 from policies.loader import DEFAULT_POLICY, Rule, list_policies
 from recognizers.entities import (
@@ -56,6 +61,7 @@ bp = Blueprint(
 )
 
 WEB_ROLES = ("editor", "admin")
+SESSION_LIFETIME_S = 8 * 3600
 MAX_REASON_CHARS = 500
 OVERRIDE_CHOICES = {"keep": "keep the name", "redact": "replace with a placeholder"}
 UPLOAD_KINDS = {
@@ -118,7 +124,45 @@ def state() -> ServiceState:
 
 
 # -- session and CSRF -----------------------------------------------------------------------------
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie with ``Secure`` set unless the page is plain http on loopback.
+
+    ``mode`` is SOURCEGUARD_COOKIE_SECURE: "auto", "true" or "false".
+    """
+
+    def __init__(self, mode: str = "auto") -> None:
+        self.mode = mode
+
+    def get_cookie_secure(self, app: Any) -> bool:
+        if self.mode in ("true", "false"):
+            return self.mode == "true"
+        return request.is_secure or not is_loopback_host(request.host)
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (with or without a port)."""
+    name = urllib.parse.urlsplit("//" + host).hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def web_session() -> dict[str, str] | None:
+    """The live server-side session of this cookie (cached for the request), else None."""
+    if "web_session" not in g:
+        sid = session.get("sid")
+        g.web_session = state().store_or_503().get_session(sid) if sid else None
+    return g.web_session
+
+
 def csrf_token() -> str:
+    """The signed-in session's CSRF token; before sign-in, one kept in the cookie (login form)."""
+    live = web_session()
+    if live is not None:
+        return live["csrf"]
     token = session.get("csrf")
     if not token:
         token = session["csrf"] = secrets.token_urlsafe(32)
@@ -127,7 +171,8 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
+    live = web_session()
+    expected = live["csrf"] if live is not None else session.get("csrf", "")
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Problem(
             400,
@@ -138,17 +183,14 @@ def check_csrf() -> None:
 
 
 def current_editor() -> dict[str, Any] | None:
-    """The signed-in token (still active and with an editor role), else None."""
-    actor = session.get("actor")
-    if not actor:
+    """The signed-in session (live, its token active and with an editor role), else None."""
+    live = web_session()
+    if live is None or live["role"] not in WEB_ROLES:
+        if session.get("sid"):
+            session.clear()
         return None
-    tokens = {t["id"]: t for t in state().store_or_503().list_tokens()}
-    token = tokens.get(actor)
-    if token is None or token.get("revoked") or token["role"] not in WEB_ROLES:
-        session.clear()
-        return None
-    g.actor = actor
-    return token
+    g.actor = live["token_id"]
+    return live
 
 
 @bp.app_context_processor
@@ -183,17 +225,22 @@ def login() -> Any:
         return render_template("login.html", error="That token is unknown or revoked."), 401
     if record["role"] not in WEB_ROLES:
         return render_template("login.html", error="This page needs an editor token."), 403
+    created = state().store_or_503().create_session(record["id"], SESSION_LIFETIME_S)
     session.clear()
-    session.permanent = True  # lifetime: PERMANENT_SESSION_LIFETIME, set by create_app
-    session["actor"], session["role"] = record["id"], record["role"]
-    csrf_token()
+    session.permanent = True  # cookie lifetime: PERMANENT_SESSION_LIFETIME, set by create_app
+    session["sid"] = created["id"]
+    g.pop("web_session", None)
     return redirect(url_for("web.index"), code=303)
 
 
 @bp.post("/logout")
 def logout() -> Any:
     check_csrf()
+    sid = session.get("sid")
+    if sid:
+        state().store_or_503().revoke_session(sid)
     session.clear()
+    g.pop("web_session", None)
     return redirect(url_for("web.login_form"), code=303)
 
 

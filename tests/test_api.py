@@ -5,6 +5,7 @@ audit records without plaintext, fail-closed behaviour when the store or the eng
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -142,20 +143,44 @@ def test_sanitize_other_policy(service: dict[str, Any]) -> None:
     assert body["sanitized_text"] == DRAFT and body["policy"]["name"] == "review"
 
 
+REQUEST_ID = "4f1c2a9b-e0d3-4f7c-8a61-d2e5b7c90a13"
+
+
 def test_request_id_is_echoed_and_audited(service: dict[str, Any]) -> None:
     response = post(
         service,
         "/v1/sanitize",
         {"text": DRAFT},
-        headers={**auth(service, "editor"), "X-Request-Id": "req-42"},
+        headers={**auth(service, "editor"), "X-Request-Id": REQUEST_ID},
     )
-    assert response.headers["X-Request-Id"] == "req-42"
+    assert response.headers["X-Request-Id"] == REQUEST_ID
     record = (
         service["client"]
         .get(f"/v1/audit/{response.get_json()['audit_id']}", headers=auth(service, "auditor"))
         .get_json()
     )
-    assert record["request_id"] == "req-42"
+    assert record["request_id"] == REQUEST_ID
+
+
+@pytest.mark.parametrize(
+    "supplied", ["Wissam-Qandil-draft", "req-42", "", " ", "a" * 65, "deadbeef", "x" * 20]
+)
+def test_unsafe_request_ids_are_replaced(service: dict[str, Any], supplied: str) -> None:
+    """Only a UUID or 16-64 hex digits is kept: free text would carry a name into the logs."""
+    response = post(
+        service,
+        "/v1/sanitize",
+        {"text": DRAFT},
+        headers={**auth(service, "editor"), "X-Request-Id": supplied},
+    )
+    generated = response.headers["X-Request-Id"]
+    assert generated != supplied and re.fullmatch(r"[0-9a-f]{32}", generated)
+    record = (
+        service["client"]
+        .get(f"/v1/audit/{response.get_json()['audit_id']}", headers=auth(service, "auditor"))
+        .get_json()
+    )
+    assert record["request_id"] == generated
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -305,7 +330,7 @@ def test_audit_record_contents(service: dict[str, Any]) -> None:
     assert record["input_sha256"].startswith("sha256:") and record["output_sha256"].startswith(
         "sha256:"
     )
-    assert record["engine"]["model"] and record["hash"].startswith("sha256:")
+    assert record["engine"]["model"] and record["hash"].startswith("hmac-sha256:")
     finding = next(f for f in record["findings"] if f["entity_type"] == "CITIZEN_JOURNALIST")
     assert set(finding) >= {
         "start",
@@ -437,7 +462,7 @@ class FailingAppendStore:
 def test_audit_write_failure_returns_503_and_no_text(tmp_path: Path, nlp_engine: Any) -> None:
     from service.store import open_store
 
-    inner = open_store(f"sqlite:///{(tmp_path / 'sg.sqlite3').as_posix()}")
+    inner = open_store(f"sqlite:///{(tmp_path / 'sg.sqlite3').as_posix()}", chain_key=KEYS["chain"])
     token, _ = inner.create_token("e", "editor")
     app = create_app(
         make_config(tmp_path), engine=make_engine(nlp_engine), store=FailingAppendStore(inner)
