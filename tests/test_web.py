@@ -266,3 +266,81 @@ def test_segment_prefers_the_specific_finding() -> None:
     assert jigsaw_warnings([source, place])[0].startswith(
         "Anonymous source S1 is described with place/district"
     )
+
+
+# -- issue 11: sessions end, Secure cookies --------------------------------------------------
+def _cookie(client: Any) -> str:
+    cookie = client.get_cookie("sourceguard_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_for_a_copied_cookie(site: dict[str, Any]) -> None:
+    """After logout the old cookie and the old CSRF token must both stop working."""
+    token = sign_in(site)
+    stolen = _cookie(site["client"])
+    assert site["client"].post("/logout", data={"csrf_token": token}).status_code == 303
+    thief = site["app"].test_client()
+    thief.set_cookie("sourceguard_session", stolen)
+    assert thief.get("/").status_code == 303
+    assert screen({**site, "client": thief}, token).status_code in (303, 400)
+    assert b"Citizen journalist" not in screen({**site, "client": thief}, token).data
+
+
+def test_revoking_the_token_ends_a_copied_cookie(site: dict[str, Any]) -> None:
+    sign_in(site)
+    stolen = _cookie(site["client"])
+    site["store"].revoke_token("editor-web")
+    thief = site["app"].test_client()
+    thief.set_cookie("sourceguard_session", stolen)
+    assert thief.get("/").status_code == 303
+
+
+def test_expired_session_ends(site: dict[str, Any]) -> None:
+    import sqlite3
+
+    sign_in(site)
+    with sqlite3.connect(site["db"]) as conn:
+        conn.execute("UPDATE sg_sessions SET expires = '2000-01-01T00:00:00.000000Z'")
+    assert site["client"].get("/").status_code == 303
+
+
+def test_session_cookie_holds_no_token_id(site: dict[str, Any]) -> None:
+    import base64
+    import zlib
+
+    sign_in(site)
+    payload = _cookie(site["client"]).split(".")
+    data = payload[1] if payload[0] == "" else payload[0]
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    text = (zlib.decompress(raw) if payload[0] == "" else raw).decode()
+    editor_id = site["tokens"]["editor"].split("_")[1]
+    assert editor_id not in text and "csrf" not in text and "sid" in text
+
+
+@pytest.mark.parametrize(
+    ("mode", "base_url", "secure"),
+    [
+        ("auto", "http://localhost", False),
+        ("auto", "http://127.0.0.1:8080", False),
+        ("auto", "http://[::1]:8080", False),
+        ("auto", "http://newsroom.example", True),
+        ("auto", "http://10.0.0.5:8080", True),
+        ("auto", "https://localhost", True),
+        ("false", "http://newsroom.example", False),
+        ("true", "http://localhost", True),
+    ],
+)
+def test_secure_cookie_unless_plain_localhost(
+    tmp_path: Path, nlp_engine: Any, mode: str, base_url: str, secure: bool
+) -> None:
+    config = Config(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path}/web.sqlite3",
+        keys=dict(KEYS),
+        cookie_secure=mode,
+    )
+    app = create_app(config, engine=object())
+    response = app.test_client().get("/login", base_url=base_url)
+    cookie = response.headers["Set-Cookie"]
+    assert ("; Secure" in cookie) is secure, cookie
