@@ -129,7 +129,7 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         if body_problem == 413:
             raise Problem(
                 413,
-                "payload-too-large",
+                "request-entity-too-large",
                 f"the request body is larger than {state.config.max_body_bytes} bytes",
                 headers={"Connection": "close"},
             )

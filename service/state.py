@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.loader import NAME_RE, PolicyError, Rule, list_policies, load_policy
+from policies.loader import PolicyError, Rule, list_policies, load_policy
 from service import logs
 from service.audit import build_record
 from service.config import Config
@@ -186,9 +186,8 @@ class ServiceState:
 
 def _policy_problem(name: str | None, exc: PolicyError) -> Problem:
     if name and name not in list_policies():
-        # Echo only what looks like a policy name: the field must not become a way to log text.
-        shown = repr(name) if NAME_RE.match(name) else "with that name"
+        # Never echo it: a client's policy field is client input and may be a name.
         return Problem(
-            404, "unknown-policy", f"there is no policy {shown}", policies=list_policies()
+            404, "unknown-policy", "there is no policy with that name", policies=list_policies()
         )
     return Problem(503, "policy-unavailable", f"policy cannot be loaded: {exc}")

@@ -4,6 +4,7 @@ audit records without plaintext, fail-closed behaviour when the store or the eng
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
@@ -232,6 +233,75 @@ def test_body_over_the_limit_is_413(service: dict[str, Any]) -> None:
     big = json.dumps({"text": "a" * (2 * 1024 * 1024 + 10)}).encode()
     body = assert_problem(raw_post(service, "/v1/sanitize", big, "application/json"), 413)
     assert "2097152" in body["detail"]
+
+
+# -- issue 11: no 500, no echo, statuses the schema promises ------------------------------------
+def test_a_number_with_thousands_of_digits_is_400_not_500(service: dict[str, Any]) -> None:
+    raw = b'{"text": "x", "policy": 1' + b"0" * 5000 + b"}"
+    body = assert_problem(raw_post(service, "/v1/sanitize", raw, "application/json"), 400)
+    assert body["type"].endswith("malformed-json")
+
+
+def test_record_id_beyond_64_bits_is_404_not_500(service: dict[str, Any]) -> None:
+    response = service["client"].get("/v1/audit/" + "9" * 25, headers=auth(service, "auditor"))
+    assert_problem(response, 404)
+
+
+@pytest.mark.parametrize("after", ["0", "1000000000000000", str(2**63 - 1)])
+def test_after_values_the_schema_allows_are_accepted(service: dict[str, Any], after: str) -> None:
+    response = service["client"].get(f"/v1/audit?after={after}", headers=auth(service, "auditor"))
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.mark.parametrize("after", ["-1", str(2**63), "1e3", "x"])
+def test_after_values_outside_the_schema_are_400(service: dict[str, Any], after: str) -> None:
+    response = service["client"].get(f"/v1/audit?after={after}", headers=auth(service, "auditor"))
+    assert_problem(response, 400)
+
+
+def test_unknown_field_names_are_never_echoed(service: dict[str, Any]) -> None:
+    body = assert_problem(post(service, "/v1/sanitize", {"text": "x", "Yara Mansour": 1}), 400)
+    assert "Mansour" not in json.dumps(body) and body["allowed"] == ["policy", "text"]
+    body = assert_problem(post(service, "/v1/roster", {"Yara Mansour": []}, role="admin"), 400)
+    assert "Mansour" not in json.dumps(body)
+
+
+def test_policy_name_is_never_echoed(service: dict[str, Any]) -> None:
+    body = assert_problem(post(service, "/v1/sanitize", {"text": "x", "policy": "mansour"}), 404)
+    assert "mansour" not in json.dumps(body).lower()
+
+
+def test_unknown_method_is_not_echoed(service: dict[str, Any]) -> None:
+    response = service["client"].open("/v1/sanitize", method="MANSOUR")
+    assert "MANSOUR" not in response.get_data(as_text=True)
+
+
+def test_chunked_body_over_the_limit_is_413(service: dict[str, Any]) -> None:
+    big = json.dumps({"text": "a" * (2 * 1024 * 1024 + 10)}).encode()
+    response = service["client"].post(
+        "/v1/sanitize",
+        input_stream=io.BytesIO(big),
+        headers={
+            **auth(service, "editor"),
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert_problem(response, 413)
+
+
+def test_chunked_body_within_the_limit_is_read_whole(service: dict[str, Any]) -> None:
+    response = service["client"].post(
+        "/v1/sanitize",
+        input_stream=io.BytesIO(json.dumps({"text": DRAFT}).encode()),
+        headers={
+            **auth(service, "editor"),
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    assert "Mansour" not in response.get_json()["sanitized_text"]
 
 
 def test_text_over_the_character_limit_is_422(
