@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from service.audit import (
+from service.audit.records import (
     GENESIS_HASH,
     DuplicateKeyError,
     build_record,
@@ -21,7 +21,7 @@ from service.audit import (
     sign_checkpoint,
     strict_json,
 )
-from service.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.findings import Finding, PolicyInfo, ScreeningResult
 
 KEY = b"k" * 32
 # Invented names: the point is that they never reach a record.

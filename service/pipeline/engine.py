@@ -1,0 +1,270 @@
+"""The screening engine: text → NLP → recognizers → identities → policy → anonymization.
+
+One ``Engine`` per process holds the loaded spaCy model, the recognizer registry and the roster;
+``sanitize`` and ``analyze`` are what the CLI, the HTTP API and the CI check call. Anything that
+cannot be loaded raises ``ConfigurationError`` at creation time, so no request is ever answered by
+a half-built engine (fail closed).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from policies.loader import DEFAULT_POLICY, Policy, Rule, load_policy
+from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
+from recognizers.at_risk_source_recognizer import AtRiskSourceRecognizer
+from recognizers.base import REASONS_KEY
+from recognizers.citizen_journalist_recognizer import CitizenJournalistRecognizer
+from recognizers.email_recognizer import EmailRecognizer
+from recognizers.entities import (
+    ALL_TYPES,
+    ANONYMOUS_SOURCE,
+    AT_RISK_TYPES,
+    PERSON_TYPES,
+    QUASI_IDENTIFIER,
+    RISK_LEVELS,
+)
+from recognizers.handle_recognizer import HandleRecognizer
+from recognizers.person_recognizer import PersonRecognizer
+from recognizers.phone_recognizer import PhoneRecognizer
+from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
+from recognizers.pseudonym_recognizer import PseudonymRecognizer
+from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
+from service.core.config import sourceguard_version
+from service.core.errors import ConfigurationError
+from service.core.findings import Finding, ScreeningResult
+from service.drafts.validation import (  # noqa: F401  (decode_bytes re-exported for callers)
+    DEFAULT_MAX_CHARS,
+    MAX_CHARS_ENV,
+    decode_bytes,
+    validate_text,
+)
+from service.pipeline.anonymize import Secrets, apply_policy
+from service.pipeline.identities import resolve
+from service.pipeline.nlp import ModelUnavailableError, SourceguardNlpEngine
+from service.pipeline.roster import Roster, load_roster, roster_key_from_env
+
+ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
+
+
+class _NoContextEnhancer(ContextAwareEnhancer):
+    """Presidio's lemma enhancer is O(results × tokens); our recognizers read context themselves."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[override]
+        return raw_results
+
+
+def _read_allow_list() -> list[str]:
+    path = os.environ.get(ALLOW_LIST_ENV, "").strip()
+    if not path:
+        return []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"allow list {Path(path).name!r} cannot be read ({type(exc).__name__})"
+        ) from exc
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@dataclass
+class Engine:
+    nlp: SourceguardNlpEngine
+    analyzer: AnalyzerEngine
+    roster: Roster
+    secrets: Secrets
+    max_chars: int = DEFAULT_MAX_CHARS
+    _policies: dict[str, Policy] = field(default_factory=dict)
+
+    @classmethod
+    def create(
+        cls,
+        model_name: str | None = None,
+        roster_path: str | os.PathLike[str] | None = None,
+        roster: Roster | None = None,
+        allow_list: list[str] | None = None,
+        secrets: Secrets | None = None,
+        nlp: SourceguardNlpEngine | None = None,
+        gazetteer: bool = True,
+    ) -> Engine:
+        """Load everything once; raise ``ConfigurationError`` if any part is unusable.
+
+        ``nlp`` reuses an already loaded model (tests build several engines on one model).
+        ``gazetteer=False`` drops the list of well-known public figures, to measure what the
+        cue mechanisms find on their own (as on names no list knows).
+        """
+        if nlp is None:
+            nlp = SourceguardNlpEngine(model_name)
+            try:
+                nlp.load()
+            except ModelUnavailableError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        if roster is None:
+            roster = (
+                load_roster(roster_path, roster_key_from_env()) if roster_path else Roster.empty()
+            )
+        registry = RecognizerRegistry(supported_languages=["en"])
+        for recognizer in (
+            ProtectedSourceRecognizer(roster),
+            CitizenJournalistRecognizer(),
+            AtRiskSourceRecognizer(),
+            PseudonymRecognizer(),
+            PublicFigureRecognizer(
+                gazetteer=None if gazetteer else Gazetteer.from_lines([]),
+                allow_list=allow_list if allow_list is not None else _read_allow_list(),
+            ),
+            PersonRecognizer(),
+            AnonymousSourceRecognizer(),
+            PhoneRecognizer(),
+            EmailRecognizer(),
+            HandleRecognizer(),
+        ):
+            registry.add_recognizer(recognizer)
+        analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=nlp,
+            supported_languages=["en"],
+            context_aware_enhancer=_NoContextEnhancer(),
+            default_score_threshold=0.0,
+        )
+        max_chars = int(os.environ.get(MAX_CHARS_ENV, DEFAULT_MAX_CHARS))
+        return cls(
+            nlp=nlp,
+            analyzer=analyzer,
+            roster=roster,
+            secrets=secrets or Secrets.from_env(),
+            max_chars=max_chars,
+        )
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {
+            "engine": sourceguard_version(),
+            "model": self.nlp.model_version,
+            "roster": self.roster.digest if len(self.roster) else "none",
+        }
+
+    def set_roster(self, roster: Roster) -> None:
+        """Swap the roster (the HTTP service reloads it when an admin changes it)."""
+        for recognizer in self.analyzer.registry.recognizers:
+            if isinstance(recognizer, ProtectedSourceRecognizer):
+                recognizer.roster = roster
+        self.roster = roster
+
+    def policy(self, name: str | None) -> Policy:
+        """A policy by name (cached per process); ``PolicyError`` if unknown or invalid."""
+        name = name or DEFAULT_POLICY
+        policy = load_policy(name, allow_paths=False)
+        self._policies[name] = policy
+        return policy
+
+    # -- the flow -----------------------------------------------------------------------------
+    def recognize(self, text: str) -> list[RecognizerResult]:
+        artifacts: NlpArtifacts = self.nlp.process_text(text, "en")
+        return self.analyzer.analyze(
+            text=text, language="en", entities=list(ALL_TYPES), nlp_artifacts=artifacts
+        )
+
+    def find(self, text: str) -> list[Finding]:
+        """Every finding with its identity and role, before any policy is applied."""
+        results = self.recognize(text)
+        findings, _ = resolve(text, results)
+        findings.extend(_other_findings(results))
+        findings.sort(key=lambda f: (f.start, -f.end, f.entity_type))
+        return findings
+
+    def screen(
+        self,
+        text: str,
+        policy: str | None = None,
+        apply: bool = True,
+        overrides: Mapping[str, Rule] | None = None,
+    ) -> ScreeningResult:
+        """``overrides``: identity id → rule chosen by an editor for every mention of it."""
+        text = validate_text(text, self.max_chars)
+        chosen = self.policy(policy)
+        findings = self.find(text)
+        sanitized, findings = apply_policy(text, findings, chosen, self.secrets, overrides)
+        return ScreeningResult(
+            sanitized_text=sanitized if apply else text,
+            findings=findings,
+            policy=chosen.info(),
+            summary=summarize(findings, len(text)),
+            engine=self.versions,
+        )
+
+    def sanitize(self, text: str, policy: str | None = None) -> ScreeningResult:
+        return self.screen(text, policy, apply=True)
+
+    def analyze(self, text: str, policy: str | None = None) -> ScreeningResult:
+        """Findings and the actions the policy *would* take; the text is returned unchanged."""
+        return self.screen(text, policy, apply=False)
+
+
+def _other_findings(results: list[RecognizerResult]) -> list[Finding]:
+    """Anonymous sources, quasi-identifiers and contact details: passed through with a source id."""
+    out: list[Finding] = []
+    sources: dict[str, str] = {}
+    for r in sorted(results, key=lambda r: r.start):
+        if r.entity_type in PERSON_TYPES:
+            continue
+        meta = r.recognition_metadata or {}
+        identity = None
+        source = meta.get("sg_source")
+        if source:
+            identity = sources.setdefault(str(source), f"S{len(sources) + 1}")
+        out.append(
+            Finding(
+                start=r.start,
+                end=r.end,
+                entity_type=r.entity_type,
+                score=round(float(r.score), 2),
+                recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
+                reasons=list(meta.get(REASONS_KEY, [])),
+                identity=identity,
+                risk=meta.get("sg_risk"),
+                kind=meta.get("sg_kind"),
+            )
+        )
+    return out
+
+
+def summarize(findings: list[Finding], length: int) -> dict[str, object]:
+    """Counts per type, identities per role, the highest jigsaw risk, what changed."""
+    by_type = Counter(f.entity_type for f in findings)
+    identities: dict[str, str] = {
+        f.identity: f.entity_type for f in findings if f.identity and f.entity_type in PERSON_TYPES
+    }
+    risks = [
+        f.risk for f in findings if f.entity_type == ANONYMOUS_SOURCE and f.risk in RISK_LEVELS
+    ]
+    highest = max(risks, key=RISK_LEVELS.index) if risks else "none"
+    at_risk_ids = {i for i, t in identities.items() if t in AT_RISK_TYPES}
+    return {
+        "characters": length,
+        "findings": len(findings),
+        "by_type": dict(sorted(by_type.items())),
+        "identities": len(identities),
+        "identities_by_role": dict(sorted(Counter(identities.values()).items())),
+        "at_risk_identities": len(at_risk_ids),
+        "anonymous_sources": by_type.get(ANONYMOUS_SOURCE, 0),
+        "quasi_identifiers": by_type.get(QUASI_IDENTIFIER, 0),
+        "highest_risk": highest,
+        "replaced": sum(1 for f in findings if f.replacement is not None),
+    }
