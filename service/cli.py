@@ -178,6 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else _env_int("SOURCEGUARD_PORT", 8080)
     workers = args.workers if args.workers is not None else _env_int("SOURCEGUARD_WORKERS", 2)
     timeout = _env_int("SOURCEGUARD_TIMEOUT", 120)
+    threads = _env_int("SOURCEGUARD_THREADS", 8)
     if not 0 < port < 65536:
         raise CliError("port must be between 1 and 65535")
     if workers < 1:
@@ -185,10 +186,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = Config.from_env()  # bad settings stop here, before any worker starts
     _service_store().close()  # creates the tables once; an unusable store stops here too
     sys.stderr.write(
-        f"sourceguard: serving on http://{host}:{port} with {workers} worker(s), "
+        f"sourceguard: serving on http://{host}:{port} with {workers} worker(s) × "
+        f"{threads} thread(s), "
         f"{config.store_kind} audit store\n"
     )
-    run(host, port, workers, timeout, log_level=config.log_level.lower())
+    if threads < 1:
+        raise CliError("SOURCEGUARD_THREADS must be at least 1")
+    run(host, port, workers, timeout, log_level=config.log_level.lower(), threads=threads)
     return EXIT_OK
 
 

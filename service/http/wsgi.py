@@ -85,8 +85,8 @@ class BodyReader:
         deadline = ReadDeadline(environ.get("gunicorn.socket"), self.timeout_s)
         try:
             body = self._read_body(environ["wsgi.input"], length)
-        except Exception:  # a socket timeout, gunicorn's NoMoreData, InvalidChunkSize...
-            return 408 if deadline.fired else 400
+        except Exception as exc:  # a socket timeout, gunicorn's NoMoreData, InvalidChunkSize...
+            return 408 if deadline.fired or isinstance(exc, TimeoutError) else 400
         finally:
             deadline.cancel()
         if deadline.fired:
