@@ -8,6 +8,7 @@ Messages never quote the draft: they name files, sizes and error kinds only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -196,9 +197,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@functools.cache
+def _screening_engine(model_name: str | None):  # type: ignore[no-untyped-def]
+    """One engine per process for screening token names (loaded on first use)."""
+    from service.pipeline.engine import Engine
+
+    return Engine.create(model_name=model_name)
+
+
+def _refuse_names_in_token_name(name: str, store) -> None:  # type: ignore[no-untyped-def]
+    """A token name is stored and listed in plaintext: it must not hold a person's name.
+
+    It gets the same screening as an override reason (the roster known), with its separators
+    read as spaces ("<given>-<surname>-draft"); a name, a contact or a failure refuses it.
+    """
+    from service.audit.store import valid_token_name
+    from service.core.config import Config
+    from service.pipeline.freetext import screen_note
+    from service.pipeline.roster import Roster
+
+    if not valid_token_name(name):
+        return  # create_token refuses it with its own message
+    config = Config.from_env()
+    engine = _screening_engine(config.model_name)
+    _, document = store.load_roster()
+    if document:
+        engine.set_roster(Roster.from_document(document, config.key("roster"), "stored roster"))
+    readable = name.replace("-", " ").replace("_", " ").replace(".", " ")
+    if screen_note(engine, readable).replaced:
+        raise CliError(
+            "the token name looks like it holds a person's name or a contact detail; "
+            "name the desk, role or system instead (desk-1, ci-bot)"
+        )
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     store = _service_store()
     try:
+        _refuse_names_in_token_name(args.name, store)
         token, record = store.create_token(args.name, args.role)
     finally:
         store.close()

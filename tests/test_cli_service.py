@@ -409,3 +409,29 @@ def test_audit_rekey_of_a_v1_store(data_dir: Path, capsys: pytest.CaptureFixture
     assert code == 0 and "3 record" in out
     code, _, err = run(capsys, "audit", "rekey")
     assert code == 2 and "already" in err
+
+
+@pytest.mark.slow
+def test_token_names_holding_a_person_are_refused(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Token names are stored and listed in plaintext: no person's name may get in."""
+    from service.pipeline.roster import Roster
+
+    store = _open_configured_store()
+    try:
+        roster = Roster.empty(Config.from_env().key("roster"))
+        roster.add_entries([{"name": "Samir Oudeh"}])
+        store.save_roster(roster.to_document(), 0)
+    finally:
+        store.close()
+    for name in ("Wissam-Qandil-draft", "samir-oudeh-laptop", "desk.samir.oudeh"):
+        code, out, err = run(capsys, "token", "create", "--role", "editor", "--name", name)
+        assert code == 2 and out == "", name
+        assert "person's name" in err and name not in err
+    assert run(capsys, "token", "create", "--role", "editor", "--name", "night-desk-2")[0] == 0
+    store = _open_configured_store()
+    try:
+        assert [t["name"] for t in store.list_tokens()] == ["night-desk-2"]
+    finally:
+        store.close()

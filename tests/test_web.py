@@ -344,3 +344,79 @@ def test_secure_cookie_unless_plain_localhost(
     response = app.test_client().get("/login", base_url=base_url)
     cookie = response.headers["Set-Cookie"]
     assert ("; Secure" in cookie) is secure, cookie
+
+
+# -- issue 11: every stored reason is screened, knowing the draft's people ---------------------
+NAMED_DRAFT = (
+    "Citizen journalist Tamer al-Haddouri filmed the checkpoint on Friday. Haddouri said the "
+    "soldiers took two phones. A resident confirmed the account."
+)
+
+
+def _stored_reason(site: dict[str, Any], reason: str) -> dict[str, Any]:
+    token = sign_in(site)
+    before = site["store"].audit_count()
+    response = screen(site, token, text=NAMED_DRAFT, override_P1="keep", reason_P1=reason)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    records = site["store"].list_audit(after=before, limit=10)
+    assert len(records) == 1
+    return records[0]["details"]["overrides"][0]
+
+
+@pytest.mark.parametrize(
+    ("reason", "forbidden"),
+    [
+        ("TAAMER HADOURI CONSENTED to be named", ("taamer", "hadouri")),
+        ("al\u2011Haddouri agreed by phone on Sunday", ("haddouri",)),
+        ("Al-Hadouri agreed by phone on Sunday", ("hadouri",)),
+        ("his brother nabil haddouri confirmed the consent", ("haddouri", "nabil")),
+        ("tamer al-haddouri consented in writing", ("tamer", "haddouri")),
+        ("Ta\u200bmer Haddouri consented", ("tamer", "haddouri")),
+    ],
+)
+def test_override_reasons_never_store_a_name(
+    site: dict[str, Any], reason: str, forbidden: tuple[str, ...]
+) -> None:
+    override = _stored_reason(site, reason)
+    stored = override["reason"].lower()
+    for word in forbidden:
+        assert word not in stored, override["reason"]
+    assert "[name]" in override["reason"]
+    assert "haddouri" not in json.dumps(site["store"].list_audit(after=0, limit=100)).lower()
+
+
+def test_a_reason_without_names_is_kept(site: dict[str, Any]) -> None:
+    override = _stored_reason(site, "consent recorded on 1 March, see the desk log")
+    assert override["reason"] == "consent recorded on 1 March, see the desk log"
+
+
+def test_a_reason_with_a_nul_byte_is_refused_not_stored_raw(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    before = site["store"].audit_count()
+    response = screen(
+        site, token, text=NAMED_DRAFT, override_P1="keep", reason_P1="Haddouri\x00 agreed"
+    )
+    assert response.status_code == 422
+    assert site["store"].audit_count() == before
+    assert "Haddouri" not in json.dumps(site["store"].list_audit(after=0, limit=100))
+
+
+def test_a_reason_that_cannot_be_screened_fails_the_request(
+    site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.core.errors import ConfigurationError
+
+    token = sign_in(site)
+    before = site["store"].audit_count()
+    engine = site["app"].extensions["sourceguard"].engine
+    real = engine.screen
+
+    def failing(text: str, policy: Any = None, **kw: Any) -> Any:
+        if "agreed" in text:
+            raise ConfigurationError("model gone")
+        return real(text, policy, **kw)
+
+    monkeypatch.setattr(engine, "screen", failing)
+    response = screen(site, token, text=NAMED_DRAFT, override_P1="keep", reason_P1="he agreed")
+    assert response.status_code == 503
+    assert site["store"].audit_count() == before

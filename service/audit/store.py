@@ -197,6 +197,11 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def valid_token_name(name: Any) -> bool:
+    """1 to 64 of A-Z a-z 0-9 _ . - (what ``create_token`` accepts)."""
+    return isinstance(name, str) and _TOKEN_NAME_RE.fullmatch(name) is not None
+
+
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InputError(f"{name} must be an integer of at least {minimum}")

@@ -22,6 +22,7 @@ from service.core.findings import ScreeningResult
 from service.http.metrics import Metrics
 from service.http.problems import Problem
 from service.pipeline.engine import Engine
+from service.pipeline.freetext import screen_note
 from service.pipeline.roster import Roster, RosterError
 
 ROSTER_CAS_ATTEMPTS = 5
@@ -169,6 +170,24 @@ class ServiceState:
         record = self.append_audit(body)
         self.metrics.observe_findings([f.entity_type for f in result.findings], len(text))
         return result, record
+
+    def screen_note(self, text: str, known_names: list[str]) -> str:
+        """A free-text field to be stored (an override reason), with every name replaced.
+
+        Fails closed: a note with control characters is refused (422) and one that cannot be
+        screened fails the request (503); it is never stored as written.
+        """
+        engine = self.engine_or_503()
+        with self.lock:
+            self.refresh_roster()
+            try:
+                return screen_note(engine, text, known_names).text
+            except InputError as exc:
+                raise Problem(422, "invalid-note", f"a reason is unusable: {exc}") from None
+            except (ConfigurationError, PolicyError) as exc:
+                raise Problem(
+                    503, "screening-unavailable", f"a reason could not be screened: {exc}"
+                ) from None
 
     def append_audit(self, body: dict[str, Any]) -> dict[str, Any]:
         try:

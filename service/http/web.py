@@ -263,11 +263,11 @@ def screen() -> Any:
     check_csrf()
     policy = request.form.get("policy") or DEFAULT_POLICY
     text, notice = _draft_from_form()
-    requested, errors = _requested_overrides()
-    rules = {identity: _override_rule(action) for identity, (action, _) in requested.items()}
-    if errors:
-        rules = {}
     try:
+        requested, errors = _requested_overrides()
+        rules = {identity: _override_rule(action) for identity, (action, _) in requested.items()}
+        if errors:
+            rules = {}
         result, record = state().screen(
             text,
             policy,
@@ -329,6 +329,10 @@ def _requested_overrides() -> tuple[dict[str, tuple[str, str]], list[str]]:
             errors.append("An override in the form is not valid; reload the page.")
             continue
         reason = request.form.get(f"reason_{identity}", "").strip()
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in reason):
+            raise Problem(
+                422, "invalid-note", "an override reason contains control characters (NUL?)"
+            )
         if not reason:
             errors.append(f"Give a reason for the override of {identity}.")
         elif len(reason) > MAX_REASON_CHARS:
@@ -373,27 +377,12 @@ def _override_details(
 
 
 def screened_reason(reason: str, text: str, findings: list[Finding]) -> str:
-    """The reason with every name from the draft (and any the engine finds in it) replaced."""
-    names = sorted(
-        {text[f.start : f.end] for f in findings if f.entity_type in PERSON_TYPES}
-        | {
-            part
-            for f in findings
-            if f.entity_type in PERSON_TYPES
-            for part in text[f.start : f.end].split()
-            if len(part) > 2
-        },
-        key=len,
-        reverse=True,
-    )
-    for name in names:
-        reason = re.sub(re.escape(name), "[name]", reason, flags=re.IGNORECASE)
-    engine = state().engine_or_503()
-    with state().lock:
-        try:
-            return engine.sanitize(reason, "strict").sanitized_text
-        except (InputError, Problem):
-            return reason
+    """The reason with every name replaced: the full screening, knowing the draft's people.
+
+    Fails the request (Problem) rather than store a reason that could not be screened.
+    """
+    names = sorted({text[f.start : f.end] for f in findings if f.entity_type in PERSON_TYPES})
+    return state().screen_note(reason, names)
 
 
 # -- the result view ----------------------------------------------------------------------------
