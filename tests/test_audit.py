@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from policies.types import PolicyInfo
 from service.audit.records import (
     GENESIS_HASH,
     DuplicateKeyError,
@@ -21,7 +22,7 @@ from service.audit.records import (
     sign_checkpoint,
     strict_json,
 )
-from service.core.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.findings import Finding, ScreeningResult
 
 KEY = b"k" * 32
 # Invented names: the point is that they never reach a record.

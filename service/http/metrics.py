@@ -16,6 +16,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from service.core import logs
 from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
+from service.core.config import setting
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -23,7 +24,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 class Metrics:
     def __init__(self) -> None:
-        self.multiprocess = bool(os.environ.get(MULTIPROC_ENV))
+        self.multiprocess = bool(setting(MULTIPROC_ENV))
         # In multiprocess mode values live in files; registering them would double-count.
         self.registry = CollectorRegistry()
         target = None if self.multiprocess else self.registry
@@ -83,7 +84,7 @@ class Metrics:
 
 
 def _recreate_folder() -> None:
-    folder = os.environ.get(MULTIPROC_ENV)
+    folder = setting(MULTIPROC_ENV)
     if folder:
         os.makedirs(folder, mode=0o700, exist_ok=True)
 

@@ -20,6 +20,7 @@ from gunicorn.app.base import BaseApplication
 
 # Not from service.http.metrics: prometheus_client must not be imported before the env var is set.
 from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
+from service.core.config import setting
 
 
 class SourceguardServer(BaseApplication):  # type: ignore[misc]
@@ -46,7 +47,7 @@ def _child_exit(server: Any, worker: Any) -> None:
 def _pre_fork(server: Any, worker: Any) -> None:
     """Recreate the metrics folder if it was removed: a new worker could not boot without it,
     and gunicorn's master exits when a worker fails to boot."""
-    folder = os.environ.get(MULTIPROC_ENV)
+    folder = setting(MULTIPROC_ENV)
     if folder:
         os.makedirs(folder, mode=0o700, exist_ok=True)
 
@@ -61,7 +62,7 @@ def run(
 ) -> None:
     """Serve until interrupted. Metrics of all workers are aggregated in a private directory."""
     own_metrics_dir = None
-    if not os.environ.get(MULTIPROC_ENV):
+    if not setting(MULTIPROC_ENV):
         own_metrics_dir = tempfile.mkdtemp(prefix="sourceguard-metrics-")
         os.environ[MULTIPROC_ENV] = own_metrics_dir
     options = {

@@ -18,13 +18,13 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import os
 import uuid
 from typing import Any
 
 from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from service.core.config import setting
 from service.http.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, TITLES
 
 READ_TIMEOUT_ENV = "SOURCEGUARD_READ_TIMEOUT"
@@ -53,7 +53,7 @@ _INTERNAL = (500, "Internal Server Error", "internal-error", "an internal error 
 
 
 def read_timeout() -> float:
-    raw = os.environ.get(READ_TIMEOUT_ENV, "").strip()
+    raw = setting(READ_TIMEOUT_ENV)
     try:
         value = float(raw) if raw else DEFAULT_READ_TIMEOUT_S
     except ValueError:
