@@ -420,3 +420,10 @@ def test_a_reason_that_cannot_be_screened_fails_the_request(
     response = screen(site, token, text=NAMED_DRAFT, override_P1="keep", reason_P1="he agreed")
     assert response.status_code == 503
     assert site["store"].audit_count() == before
+
+
+def test_sign_out_button_follows_the_server_side_session(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    assert 'id="logout-button"' in site["client"].get("/").get_data(as_text=True)
+    site["client"].post("/logout", data={"csrf_token": token})
+    assert 'id="logout-button"' not in site["client"].get("/login").get_data(as_text=True)

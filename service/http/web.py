@@ -196,7 +196,8 @@ def current_editor() -> dict[str, Any] | None:
 
 @bp.app_context_processor
 def inject() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "kinds": KINDS}
+    live = web_session() if session.get("sid") else None
+    return {"csrf_token": csrf_token, "kinds": KINDS, "signed_in": live}
 
 
 @bp.after_app_request
