@@ -147,7 +147,7 @@ def test_token_list_shows_name_role_id_but_never_the_token(
 
 def test_allow_list_list_and_remove(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What editors remembered as "always public" on the web page can be read and undone."""
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         assert store.add_allowed("Samir  Nakash") and not store.add_allowed("samir nakash")
     finally:
@@ -159,7 +159,7 @@ def test_allow_list_list_and_remove(data_dir: Path, capsys: pytest.CaptureFixtur
     assert run(capsys, "allow-list", "list")[1] == ""
     code, _, err = run(capsys, "allow-list", "remove", "Samir Nakash")
     assert code == 2 and "not on the allow list" in err
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         last = store.list_audit(after=0, limit=10)[-1]
     finally:

@@ -94,11 +94,12 @@ def test_slow_clients_do_not_starve_the_service(server: Server) -> None:
         answered = []
         while time.monotonic() - started < READ_TIMEOUT_S - 0.5:
             t0 = time.monotonic()
-            response = requests.get(server.url + "/healthz", timeout=2)
+            # Generous: the CI machine is shared; sync workers never answered at all.
+            response = requests.get(server.url + "/healthz", timeout=10)
             answered.append((response.status_code, time.monotonic() - t0))
             time.sleep(0.2)
         assert answered and all(status == 200 for status, _ in answered), answered
-        assert max(seconds for _, seconds in answered) < 2
+        assert max(seconds for _, seconds in answered) < 8
         # Each slow body gets a 408 problem+json once it stays silent for the read timeout.
         for sock in slow[:6]:
             sock.settimeout(BODY_TIMEOUT_S + 10)
