@@ -8,6 +8,7 @@ Messages never quote the draft: they name files, sizes and error kinds only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -187,7 +188,8 @@ def _service_store():  # type: ignore[no-untyped-def]
     from service.audit.store import open_store
     from service.core.config import Config
 
-    return open_store(Config.from_env().database_url)
+    config = Config.from_env()
+    return open_store(config.database_url, chain_key=config.key("chain"))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -198,6 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else _env_int("SOURCEGUARD_PORT", 8080)
     workers = args.workers if args.workers is not None else _env_int("SOURCEGUARD_WORKERS", 2)
     timeout = _env_int("SOURCEGUARD_TIMEOUT", 120)
+    threads = _env_int("SOURCEGUARD_THREADS", 8)
     if not 0 < port < 65536:
         raise CliError("port must be between 1 and 65535")
     if workers < 1:
@@ -205,16 +208,54 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = Config.from_env()  # bad settings stop here, before any worker starts
     _service_store().close()  # creates the tables once; an unusable store stops here too
     sys.stderr.write(
-        f"sourceguard: serving on http://{host}:{port} with {workers} worker(s), "
+        f"sourceguard: serving on http://{host}:{port} with {workers} worker(s) × "
+        f"{threads} thread(s), "
         f"{config.store_kind} audit store\n"
     )
-    run(host, port, workers, timeout, log_level=config.log_level.lower())
+    if threads < 1:
+        raise CliError("SOURCEGUARD_THREADS must be at least 1")
+    run(host, port, workers, timeout, log_level=config.log_level.lower(), threads=threads)
     return EXIT_OK
+
+
+@functools.cache
+def _screening_engine(model_name: str | None):  # type: ignore[no-untyped-def]
+    """One engine per process for screening token names (loaded on first use)."""
+    from service.pipeline.engine import Engine
+
+    return Engine.create(model_name=model_name)
+
+
+def _refuse_names_in_token_name(name: str, store) -> None:  # type: ignore[no-untyped-def]
+    """A token name is stored and listed in plaintext: it must not hold a person's name.
+
+    It gets the same screening as an override reason (the roster known), with its separators
+    read as spaces ("<given>-<surname>-draft"); a name, a contact or a failure refuses it.
+    """
+    from service.audit.store import valid_token_name
+    from service.core.config import Config
+    from service.pipeline.freetext import screen_note
+    from service.pipeline.roster import Roster
+
+    if not valid_token_name(name):
+        return  # create_token refuses it with its own message
+    config = Config.from_env()
+    engine = _screening_engine(config.model_name)
+    _, document = store.load_roster()
+    if document:
+        engine.set_roster(Roster.from_document(document, config.key("roster"), "stored roster"))
+    readable = name.replace("-", " ").replace("_", " ").replace(".", " ")
+    if screen_note(engine, readable).replaced:
+        raise CliError(
+            "the token name looks like it holds a person's name or a contact detail; "
+            "name the desk, role or system instead (desk-1, ci-bot)"
+        )
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     store = _service_store()
     try:
+        _refuse_names_in_token_name(args.name, store)
         token, record = store.create_token(args.name, args.role)
     finally:
         store.close()
@@ -288,10 +329,27 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_checkpoint(path: str) -> dict:  # type: ignore[type-arg]
+    from service.audit.records import strict_json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    try:
+        checkpoint = strict_json(text)
+    except ValueError as exc:
+        raise CliError(f"{path}: not a checkpoint (invalid or ambiguous JSON)") from exc
+    if not isinstance(checkpoint, dict):
+        raise CliError(f"{path}: not a checkpoint (not a JSON object)")
+    return checkpoint
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    checkpoint = _read_checkpoint(args.checkpoint) if args.checkpoint else None
     store = _service_store()
     try:
-        report = store.verify_audit()
+        report = store.verify_audit(checkpoint=checkpoint)
     finally:
         store.close()
     if args.format == "json":
@@ -302,11 +360,51 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             f"audit chain intact: {report['records']} record(s), head {head.get('id')} "
             f"{head.get('hash')}\n"
         )
+        if "checkpoint" in report:
+            sys.stdout.write(
+                f"checkpoint {report['checkpoint']['id']} matches: no record up to it was "
+                "changed, removed or added, and the chain extends it\n"
+            )
     else:
         sys.stdout.write(
             f"audit chain BROKEN at record {report.get('first_broken')}: {report.get('problem')}\n"
         )
     return EXIT_OK if report["ok"] else EXIT_FINDINGS
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        checkpoint = store.checkpoint()
+    finally:
+        store.close()
+    text = json.dumps(checkpoint, indent=2, sort_keys=True) + "\n"
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"{args.output}: cannot be written ({exc.strerror})") from exc
+        sys.stderr.write(
+            f"checkpoint of record {checkpoint['id']} written to {args.output}; keep a copy "
+            "outside the database\n"
+        )
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_audit_rekey(args: argparse.Namespace) -> int:
+    store = _service_store()
+    try:
+        record = store.rekey_audit()
+    finally:
+        store.close()
+    old = record["details"]["v1_head"]
+    sys.stderr.write(
+        f"re-keyed {old['id']} v1 audit record(s) (old head {old['hash']}); the re-keying is "
+        f"record {record['id']}. Write a checkpoint now: sourceguard audit checkpoint\n"
+    )
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -400,9 +498,23 @@ def build_parser() -> argparse.ArgumentParser:
     a = audit_sub.add_parser("export", help="write audit records as JSON lines to stdout")
     a.add_argument("--after", type=int, default=0, help="only records with a larger id")
     a.set_defaults(func=cmd_audit_export)
-    a = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
+    a = audit_sub.add_parser("verify", help="check the keyed hash chain; exit 1 if it is broken")
     a.add_argument("--format", choices=("text", "json"), default="text")
+    a.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="also prove that nothing up to this checkpoint changed and the chain extends it",
+    )
     a.set_defaults(func=cmd_audit_verify)
+    a = audit_sub.add_parser(
+        "checkpoint", help="verify, then print (or write) a signed checkpoint of the chain head"
+    )
+    a.add_argument("-o", "--output", metavar="FILE", help="write the checkpoint to FILE")
+    a.set_defaults(func=cmd_audit_checkpoint)
+    a = audit_sub.add_parser(
+        "rekey", help="verify a v1 (unkeyed) audit log and re-chain it under the service key"
+    )
+    a.set_defaults(func=cmd_audit_rekey)
     return parser
 
 

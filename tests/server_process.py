@@ -79,9 +79,18 @@ class Server:
         )
 
     def create_token(self, role: str, name: str) -> str:
-        done = self.cli("token", "create", "--role", role, "--name", name)
-        assert done.returncode == 0, done.stderr
-        self.tokens[role] = done.stdout.strip()
+        """A token in the server's store, created in this process: ``token create`` screens
+        the name with the full engine, which costs a model load per call (tested in
+        tests/test_cli_service.py)."""
+        from service.audit.store import open_store
+        from service.core.config import Config
+
+        config = Config.from_env(environ=self.env)
+        store = open_store(config.database_url, chain_key=config.key("chain"))
+        try:
+            self.tokens[role] = store.create_token(name, role)[0]
+        finally:
+            store.close()
         return self.tokens[role]
 
     def start(self, workers: int = 2) -> None:

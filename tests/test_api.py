@@ -4,7 +4,9 @@ audit records without plaintext, fail-closed behaviour when the store or the eng
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -142,20 +144,44 @@ def test_sanitize_other_policy(service: dict[str, Any]) -> None:
     assert body["sanitized_text"] == DRAFT and body["policy"]["name"] == "review"
 
 
+REQUEST_ID = "4f1c2a9b-e0d3-4f7c-8a61-d2e5b7c90a13"
+
+
 def test_request_id_is_echoed_and_audited(service: dict[str, Any]) -> None:
     response = post(
         service,
         "/v1/sanitize",
         {"text": DRAFT},
-        headers={**auth(service, "editor"), "X-Request-Id": "req-42"},
+        headers={**auth(service, "editor"), "X-Request-Id": REQUEST_ID},
     )
-    assert response.headers["X-Request-Id"] == "req-42"
+    assert response.headers["X-Request-Id"] == REQUEST_ID
     record = (
         service["client"]
         .get(f"/v1/audit/{response.get_json()['audit_id']}", headers=auth(service, "auditor"))
         .get_json()
     )
-    assert record["request_id"] == "req-42"
+    assert record["request_id"] == REQUEST_ID
+
+
+@pytest.mark.parametrize(
+    "supplied", ["Wissam-Qandil-draft", "req-42", "", " ", "a" * 65, "deadbeef", "x" * 20]
+)
+def test_unsafe_request_ids_are_replaced(service: dict[str, Any], supplied: str) -> None:
+    """Only a UUID or 16-64 hex digits is kept: free text would carry a name into the logs."""
+    response = post(
+        service,
+        "/v1/sanitize",
+        {"text": DRAFT},
+        headers={**auth(service, "editor"), "X-Request-Id": supplied},
+    )
+    generated = response.headers["X-Request-Id"]
+    assert generated != supplied and re.fullmatch(r"[0-9a-f]{32}", generated)
+    record = (
+        service["client"]
+        .get(f"/v1/audit/{response.get_json()['audit_id']}", headers=auth(service, "auditor"))
+        .get_json()
+    )
+    assert record["request_id"] == generated
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -207,6 +233,75 @@ def test_body_over_the_limit_is_413(service: dict[str, Any]) -> None:
     big = json.dumps({"text": "a" * (2 * 1024 * 1024 + 10)}).encode()
     body = assert_problem(raw_post(service, "/v1/sanitize", big, "application/json"), 413)
     assert "2097152" in body["detail"]
+
+
+# -- issue 11: no 500, no echo, statuses the schema promises ------------------------------------
+def test_a_number_with_thousands_of_digits_is_400_not_500(service: dict[str, Any]) -> None:
+    raw = b'{"text": "x", "policy": 1' + b"0" * 5000 + b"}"
+    body = assert_problem(raw_post(service, "/v1/sanitize", raw, "application/json"), 400)
+    assert body["type"].endswith("malformed-json")
+
+
+def test_record_id_beyond_64_bits_is_404_not_500(service: dict[str, Any]) -> None:
+    response = service["client"].get("/v1/audit/" + "9" * 25, headers=auth(service, "auditor"))
+    assert_problem(response, 404)
+
+
+@pytest.mark.parametrize("after", ["0", "1000000000000000", str(2**63 - 1)])
+def test_after_values_the_schema_allows_are_accepted(service: dict[str, Any], after: str) -> None:
+    response = service["client"].get(f"/v1/audit?after={after}", headers=auth(service, "auditor"))
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.mark.parametrize("after", ["-1", str(2**63), "1e3", "x"])
+def test_after_values_outside_the_schema_are_400(service: dict[str, Any], after: str) -> None:
+    response = service["client"].get(f"/v1/audit?after={after}", headers=auth(service, "auditor"))
+    assert_problem(response, 400)
+
+
+def test_unknown_field_names_are_never_echoed(service: dict[str, Any]) -> None:
+    body = assert_problem(post(service, "/v1/sanitize", {"text": "x", "Yara Mansour": 1}), 400)
+    assert "Mansour" not in json.dumps(body) and body["allowed"] == ["policy", "text"]
+    body = assert_problem(post(service, "/v1/roster", {"Yara Mansour": []}, role="admin"), 400)
+    assert "Mansour" not in json.dumps(body)
+
+
+def test_policy_name_is_never_echoed(service: dict[str, Any]) -> None:
+    body = assert_problem(post(service, "/v1/sanitize", {"text": "x", "policy": "mansour"}), 404)
+    assert "mansour" not in json.dumps(body).lower()
+
+
+def test_unknown_method_is_not_echoed(service: dict[str, Any]) -> None:
+    response = service["client"].open("/v1/sanitize", method="MANSOUR")
+    assert "MANSOUR" not in response.get_data(as_text=True)
+
+
+def test_chunked_body_over_the_limit_is_413(service: dict[str, Any]) -> None:
+    big = json.dumps({"text": "a" * (2 * 1024 * 1024 + 10)}).encode()
+    response = service["client"].post(
+        "/v1/sanitize",
+        input_stream=io.BytesIO(big),
+        headers={
+            **auth(service, "editor"),
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert_problem(response, 413)
+
+
+def test_chunked_body_within_the_limit_is_read_whole(service: dict[str, Any]) -> None:
+    response = service["client"].post(
+        "/v1/sanitize",
+        input_stream=io.BytesIO(json.dumps({"text": DRAFT}).encode()),
+        headers={
+            **auth(service, "editor"),
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    assert "Mansour" not in response.get_json()["sanitized_text"]
 
 
 def test_text_over_the_character_limit_is_422(
@@ -305,7 +400,7 @@ def test_audit_record_contents(service: dict[str, Any]) -> None:
     assert record["input_sha256"].startswith("sha256:") and record["output_sha256"].startswith(
         "sha256:"
     )
-    assert record["engine"]["model"] and record["hash"].startswith("sha256:")
+    assert record["engine"]["model"] and record["hash"].startswith("hmac-sha256:")
     finding = next(f for f in record["findings"] if f["entity_type"] == "CITIZEN_JOURNALIST")
     assert set(finding) >= {
         "start",
@@ -437,7 +532,7 @@ class FailingAppendStore:
 def test_audit_write_failure_returns_503_and_no_text(tmp_path: Path, nlp_engine: Any) -> None:
     from service.audit.store import open_store
 
-    inner = open_store(f"sqlite:///{(tmp_path / 'sg.sqlite3').as_posix()}")
+    inner = open_store(f"sqlite:///{(tmp_path / 'sg.sqlite3').as_posix()}", chain_key=KEYS["chain"])
     token, _ = inner.create_token("e", "editor")
     app = create_app(
         make_config(tmp_path), engine=make_engine(nlp_engine), store=FailingAppendStore(inner)

@@ -12,11 +12,15 @@ import pytest
 from policies.types import PolicyInfo
 from service.audit.records import (
     GENESIS_HASH,
+    DuplicateKeyError,
     build_record,
     canonical_json,
     chain_hash,
+    checkpoint_problem,
     fingerprint,
     sha256_text,
+    sign_checkpoint,
+    strict_json,
 )
 from service.core.findings import Finding, ScreeningResult
 
@@ -215,16 +219,48 @@ def test_canonical_json_refuses_nan() -> None:
 
 
 def test_genesis_hash() -> None:
-    assert GENESIS_HASH == "sha256:" + "0" * 64
+    assert GENESIS_HASH == "hmac-sha256:" + "0" * 64
+
+
+CHAIN_KEY = b"test-chain-key-0123456789abcdef"
 
 
 def test_chain_hash() -> None:
     stored = {"id": 1, "time": "2025-01-01T00:00:00Z", "prev_hash": GENESIS_HASH, "x": "y"}
-    expected = hashlib.sha256(GENESIS_HASH.encode() + b"\n" + canonical_json(stored)).hexdigest()
-    assert chain_hash(GENESIS_HASH, stored) == "sha256:" + expected
+    message = GENESIS_HASH.encode() + b"\n" + canonical_json(stored)
+    expected = hmac.new(CHAIN_KEY, message, hashlib.sha256).hexdigest()
+    assert chain_hash(GENESIS_HASH, stored, CHAIN_KEY) == "hmac-sha256:" + expected
     # The record's own hash is not part of what is hashed.
-    assert chain_hash(GENESIS_HASH, {**stored, "hash": "sha256:whatever"}) == chain_hash(
-        GENESIS_HASH, stored
+    assert chain_hash(GENESIS_HASH, {**stored, "hash": "x"}, CHAIN_KEY) == chain_hash(
+        GENESIS_HASH, stored, CHAIN_KEY
     )
-    assert chain_hash("sha256:" + "1" * 64, stored) != chain_hash(GENESIS_HASH, stored)
-    assert chain_hash(GENESIS_HASH, {**stored, "x": "z"}) != chain_hash(GENESIS_HASH, stored)
+    assert chain_hash("hmac-sha256:" + "1" * 64, stored, CHAIN_KEY) != chain_hash(
+        GENESIS_HASH, stored, CHAIN_KEY
+    )
+    assert chain_hash(GENESIS_HASH, {**stored, "x": "z"}, CHAIN_KEY) != chain_hash(
+        GENESIS_HASH, stored, CHAIN_KEY
+    )
+    assert chain_hash(GENESIS_HASH, stored, b"k" * 32) != chain_hash(
+        GENESIS_HASH, stored, CHAIN_KEY
+    )
+    with pytest.raises(ValueError):
+        chain_hash(GENESIS_HASH, stored, b"short")
+
+
+def test_strict_json_refuses_duplicate_keys() -> None:
+    assert strict_json('{"a": 1, "b": {"c": 2}}') == {"a": 1, "b": {"c": 2}}
+    with pytest.raises(DuplicateKeyError):
+        strict_json('{"a": 1, "a": 2}')
+    with pytest.raises(DuplicateKeyError):
+        strict_json('{"b": {"c": 1, "c": 1}}')
+    with pytest.raises(ValueError):
+        strict_json('{"a": NaN}')
+
+
+def test_checkpoint_signature() -> None:
+    checkpoint = sign_checkpoint(7, "hmac-sha256:" + "a" * 64, "2025-01-01T00:00:00Z", CHAIN_KEY)
+    assert checkpoint_problem(checkpoint, CHAIN_KEY) is None
+    assert "signature" in (checkpoint_problem(checkpoint, b"k" * 32) or "")
+    assert checkpoint_problem({**checkpoint, "id": 8}, CHAIN_KEY) is not None
+    assert checkpoint_problem({**checkpoint, "time": "2026"}, CHAIN_KEY) is not None
+    assert checkpoint_problem([], CHAIN_KEY) is not None

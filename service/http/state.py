@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.loader import NAME_RE, PolicyError, Rule, list_policies, load_policy
+from policies.loader import PolicyError, Rule, list_policies, load_policy
 from service.audit.records import build_record
 from service.audit.store import Store, StoreConflict, StoreError
 from service.core import logs
@@ -22,6 +22,7 @@ from service.core.findings import ScreeningResult
 from service.http.metrics import Metrics
 from service.http.problems import Problem
 from service.pipeline.engine import EditorHook, Engine
+from service.pipeline.freetext import screen_note
 from service.pipeline.roster import Roster, RosterError
 
 ROSTER_CAS_ATTEMPTS = 5
@@ -186,6 +187,24 @@ class ServiceState:
         self.metrics.observe_findings([f.entity_type for f in result.findings], len(text))
         return result, record
 
+    def screen_note(self, text: str, known_names: list[str]) -> str:
+        """A free-text field to be stored (an override reason), with every name replaced.
+
+        Fails closed: a note with control characters is refused (422) and one that cannot be
+        screened fails the request (503); it is never stored as written.
+        """
+        engine = self.engine_or_503()
+        with self.lock:
+            self.refresh_roster()
+            try:
+                return screen_note(engine, text, known_names).text
+            except InputError as exc:
+                raise Problem(422, "invalid-note", f"a reason is unusable: {exc}") from None
+            except (ConfigurationError, PolicyError) as exc:
+                raise Problem(
+                    503, "screening-unavailable", f"a reason could not be screened: {exc}"
+                ) from None
+
     def append_audit(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
             record = self.store_or_503().append_audit(body)
@@ -202,12 +221,11 @@ class ServiceState:
 
 def _policy_problem(name: str | None, exc: PolicyError) -> Problem:
     if name and name not in list_policies(policy_dirs()):
-        # Echo only what looks like a policy name: the field must not become a way to log text.
-        shown = repr(name) if NAME_RE.match(name) else "with that name"
+        # Never echo it: a client's policy field is client input and may be a name.
         return Problem(
             404,
             "unknown-policy",
-            f"there is no policy {shown}",
+            "there is no policy with that name",
             policies=list_policies(policy_dirs()),
         )
     return Problem(503, "policy-unavailable", f"policy cannot be loaded: {exc}")

@@ -3,17 +3,21 @@
 Server-rendered HTML forms (they work with the keyboard alone and without JavaScript); a small
 script adds screening as you type (``/screen/live``), linked highlighting, keyboard navigation
 between findings, copy and the view toggle. What the page shows is built in ``editor_view``;
-the editor's corrections are applied by ``corrections`` inside the audited screening. Nothing is stored server-side: the
-session cookie holds the token id, role and CSRF token, the draft travels with each form post,
-and the audit log keeps digests and fingerprints only. Every POST checks the CSRF token.
+the editor's corrections are applied by ``corrections`` inside the audited screening. Sessions
+live in the store: the signed cookie holds only a random session id (stored as a digest), the
+token id and CSRF token stay server-side, so logout, revoking the token or expiry ends the
+session and its CSRF token at once. The draft travels with each form post and the audit log
+keeps digests and fingerprints only. Every POST checks the CSRF token.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
+import ipaddress
 import re
 import secrets
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +34,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 
 from policies.loader import DEFAULT_POLICY, list_policies
 from recognizers.entities import AT_RISK_SOURCE, PERSON_TYPES, PUBLIC_FIGURE
@@ -61,6 +66,7 @@ bp = Blueprint(
 )
 
 WEB_ROLES = ("editor", "admin")
+SESSION_LIFETIME_S = 8 * 3600
 MAX_REASON_CHARS = 500
 ROLE_LABELS = {
     "not-person": "not a person",
@@ -88,7 +94,45 @@ def state() -> ServiceState:
 
 
 # -- session and CSRF -----------------------------------------------------------------------------
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie with ``Secure`` set unless the page is plain http on loopback.
+
+    ``mode`` is SOURCEGUARD_COOKIE_SECURE: "auto", "true" or "false".
+    """
+
+    def __init__(self, mode: str = "auto") -> None:
+        self.mode = mode
+
+    def get_cookie_secure(self, app: Any) -> bool:
+        if self.mode in ("true", "false"):
+            return self.mode == "true"
+        return request.is_secure or not is_loopback_host(request.host)
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (with or without a port)."""
+    name = urllib.parse.urlsplit("//" + host).hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def web_session() -> dict[str, str] | None:
+    """The live server-side session of this cookie (cached for the request), else None."""
+    if "web_session" not in g:
+        sid = session.get("sid")
+        g.web_session = state().store_or_503().get_session(sid) if sid else None
+    return g.web_session
+
+
 def csrf_token() -> str:
+    """The signed-in session's CSRF token; before sign-in, one kept in the cookie (login form)."""
+    live = web_session()
+    if live is not None:
+        return live["csrf"]
     token = session.get("csrf")
     if not token:
         token = session["csrf"] = secrets.token_urlsafe(32)
@@ -97,7 +141,8 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
+    live = web_session()
+    expected = live["csrf"] if live is not None else session.get("csrf", "")
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Problem(
             400,
@@ -108,22 +153,20 @@ def check_csrf() -> None:
 
 
 def current_editor() -> dict[str, Any] | None:
-    """The signed-in token (still active and with an editor role), else None."""
-    actor = session.get("actor")
-    if not actor:
+    """The signed-in session (live, its token active and with an editor role), else None."""
+    live = web_session()
+    if live is None or live["role"] not in WEB_ROLES:
+        if session.get("sid"):
+            session.clear()
         return None
-    tokens = {t["id"]: t for t in state().store_or_503().list_tokens()}
-    token = tokens.get(actor)
-    if token is None or token.get("revoked") or token["role"] not in WEB_ROLES:
-        session.clear()
-        return None
-    g.actor = actor
-    return token
+    g.actor = live["token_id"]
+    return live
 
 
 @bp.app_context_processor
 def inject() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "kinds": KINDS}
+    live = web_session() if session.get("sid") else None
+    return {"csrf_token": csrf_token, "kinds": KINDS, "signed_in": live}
 
 
 @bp.after_app_request
@@ -154,10 +197,11 @@ def login() -> Any:
         return render_template("login.html", error="That token is unknown or revoked.", **kept), 401
     if record["role"] not in WEB_ROLES:
         return render_template("login.html", error="This page needs an editor token.", **kept), 403
+    created = state().store_or_503().create_session(record["id"], SESSION_LIFETIME_S)
     session.clear()
-    session.permanent = True  # lifetime: PERMANENT_SESSION_LIFETIME, set by create_app
-    session["actor"], session["role"] = record["id"], record["role"]
-    csrf_token()
+    session.permanent = True  # cookie lifetime: PERMANENT_SESSION_LIFETIME, set by create_app
+    session["sid"] = created["id"]
+    g.pop("web_session", None)
     if kept["text"]:  # signed in again mid-draft (see _sign_in_again): the draft comes back
         return render_template(
             "index.html", **_page(kept["text"], kept["policy"] or DEFAULT_POLICY)
@@ -168,7 +212,11 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     check_csrf()
+    sid = session.get("sid")
+    if sid:
+        state().store_or_503().revoke_session(sid)
     session.clear()
+    g.pop("web_session", None)
     return redirect(url_for("web.login_form"), code=303)
 
 
@@ -342,7 +390,11 @@ def read_decisions(form: Mapping[str, str]) -> FormDecisions:
     for a in anchors:
         role = form.get(f"role_{a}", "")
         action = form.get(f"action_{a}", "")
-        reason = " ".join(form.get(f"reason_{a}", "").split())
+        raw_reason = form.get(f"reason_{a}", "")
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in raw_reason):
+            # Refused, never stored (not even screened): a NUL byte is not a reason.
+            raise Problem(422, "invalid-note", "a reason contains control characters (a NUL byte?)")
+        reason = " ".join(raw_reason.split())
         remember = form.get(f"remember_{a}", "") == "on"
         if (role and role not in ROLE_CHOICES) or (action and action not in ACTION_CHOICES):
             out.errors.append("A choice in the form is not valid; reload the page.")
@@ -466,18 +518,12 @@ def _store_call(call: Callable[[Any], Any]) -> Any:
 def screened_reason(
     reason: str, text: str, findings: list[Finding], names: list[str] | None = None
 ) -> str:
-    """The reason with every name from the draft (and any the engine finds in it) replaced."""
+    """The reason with every name replaced: the full screening, knowing the draft's people
+    (``service.pipeline.freetext``). Fails the request (Problem) rather than store a reason
+    that could not be screened."""
     found = {text[f.start : f.end] for f in findings if f.entity_type in PERSON_TYPES}
     found.update(names or [])
-    words = {part for name in found for part in name.split() if len(part) > 2}
-    for name in sorted(found | words, key=len, reverse=True):
-        reason = re.sub(re.escape(name), "[name]", reason, flags=re.IGNORECASE)
-    engine = state().engine_or_503()
-    with state().lock:
-        try:
-            return engine.sanitize(reason, "strict").sanitized_text
-        except (InputError, Problem):
-            return reason
+    return state().screen_note(reason, sorted(found))
 
 
 # -- the result view ----------------------------------------------------------------------------
