@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         from service.pipeline.engine import Engine
     except ImportError as exc:
         return fail(f"service.pipeline.engine is not available ({type(exc).__name__}: {exc})")
-    from evaluation.evaluate import plain_presidio_sanitizer
+    from evaluation.systems import plain_presidio_sanitizer
     from service.core.errors import ConfigurationError, SourceguardError
     from service.pipeline.nlp import configured_model_name
 

@@ -108,7 +108,7 @@ def cmd_sanitize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from evaluation.evaluate import evaluate_dir, format_report
+    from evaluation.report import evaluate_dir, format_report
 
     if not Path(args.dir).is_dir():
         raise CliError(f"{args.dir}: no such directory")

@@ -10,16 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.evaluate import (
-    SOURCEGUARD,
-    GoldDoc,
-    evaluate_dir,
-    format_report,
-    load_gold_dir,
-    mention_pattern,
-    score_corpus,
-    score_document,
-)
+from evaluation.gold import GoldDoc, load_gold_dir
+from evaluation.matching import mention_pattern
+from evaluation.report import SOURCEGUARD, evaluate_dir, format_report
+from evaluation.scoring import score_corpus, score_document
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Unit tests of the corpus scorer (evaluation/evaluate.py) on invented articles and names."""
+"""Unit tests of the corpus scorer (evaluation/) on invented articles and names."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.evaluate import (
-    EvaluationError,
-    GoldCorpusError,
-    GoldDoc,
-    GoldPerson,
+from evaluation.gold import EvaluationError, GoldCorpusError, GoldDoc, GoldPerson, load_gold_dir
+from evaluation.matching import (
     collateral_counts,
-    engine_sanitizer,
-    evaluate_docs,
-    fingerprint,
-    format_report,
+    label_fingerprint,
     leaked_identities,
-    load_gold_dir,
     mention_pattern,
-    score_corpus,
-    score_document,
     words,
 )
+from evaluation.report import evaluate_docs, format_report
+from evaluation.scoring import score_corpus, score_document
+from evaluation.systems import engine_sanitizer
 from policies.types import PolicyInfo
 from service.core.errors import InputError
 from service.core.findings import Finding, ScreeningResult
@@ -146,7 +140,7 @@ def test_leak_is_counted_per_identity_not_per_mention() -> None:
     score = score_document(gold(), ARTICLE, sanitized, [])
     assert score.leaked == 1
     assert [p.kind for p in score.problems] == ["leaked", "pseudonym_not_flagged"]
-    assert score.problems[0].fingerprint == fingerprint("Tavin Orrek")
+    assert score.problems[0].fingerprint == label_fingerprint("Tavin Orrek")
 
 
 def test_exact_redaction_has_no_leak() -> None:
@@ -383,7 +377,7 @@ def test_engine_adapter_and_failure_message() -> None:
 def test_plain_presidio_baseline_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
-    from evaluation.evaluate import plain_presidio_sanitizer
+    from evaluation.systems import plain_presidio_sanitizer
 
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("network access attempted")
