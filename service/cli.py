@@ -232,7 +232,7 @@ def _refuse_names_in_token_name(name: str, store) -> None:  # type: ignore[no-un
     It gets the same screening as an override reason (the roster known), with its separators
     read as spaces ("<given>-<surname>-draft"); a name, a contact or a failure refuses it.
     """
-    from service.audit.store import valid_token_name
+    from service.audit.schema import valid_token_name
     from service.core.config import Config
     from service.pipeline.freetext import screen_note
     from service.pipeline.roster import Roster
@@ -408,7 +408,7 @@ def cmd_audit_rekey(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from service.audit.store import ROLES
+    from service.audit.schema import ROLES
 
     parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
     parser.add_argument("--version", action=_VersionAction)

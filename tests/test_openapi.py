@@ -16,9 +16,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from service.audit.schema import ROLES
 from service.core.config import Config
 from service.http.app import create_app
-from service.http.auth import ROLES
 from service.pipeline.roster import Roster
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "service" / "http" / "openapi.yaml"

@@ -26,213 +26,54 @@ key; the re-keying is itself recorded in the chain (operation ``audit-rekey``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
-import sqlite3
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import psycopg.conninfo
-import psycopg.errors
-from psycopg.pq import TransactionStatus
-
+from service.audit.chain_check import _ChainCheck
 from service.audit.records import (
     GENESIS_HASH,
     LEGACY_GENESIS_HASH,
     LEGACY_PREFIX,
-    DuplicateKeyError,
     canonical_json,
     chain_hash,
     checkpoint_problem,
-    legacy_chain_hash,
     sign_checkpoint,
     strict_json,
 )
-from service.core.errors import ConfigurationError, InputError
-
-DEFAULT_PREFIX = "sg_"
-ROLES = ("editor", "auditor", "admin")
-TOKEN_PREFIX = "sgt_"
-SQLITE_BUSY_TIMEOUT_S = 30.0
-PG_CONNECT_TIMEOUT_S = 10
-MAX_IDLE_CONNECTIONS = 8
-MAX_LIST_LIMIT = 1000
-ITER_BATCH = 500
-MAX_TOKEN_CHARS = 200
-RESERVED_RECORD_KEYS = frozenset({"id", "time", "prev_hash", "hash"})
-
-_PREFIX_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_TOKEN_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-_TOKEN_ID_RE = re.compile(r"t[0-9a-f]{10}")
-_TABLES = ("audit", "audit_head", "tokens", "roster", "allow_list", "probe", "sessions")
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS {p}audit (
-        id {int} PRIMARY KEY,
-        time TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        body TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS {p}audit_head (
-        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-        last_id {int} NOT NULL,
-        hash TEXT NOT NULL
-    )""",
-    "INSERT INTO {p}audit_head (singleton, last_id, hash) VALUES (1, 0, ?) "
-    "ON CONFLICT (singleton) DO NOTHING",
-    """CREATE TABLE IF NOT EXISTS {p}tokens (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        role TEXT NOT NULL,
-        digest TEXT NOT NULL UNIQUE,
-        created TEXT NOT NULL,
-        revoked TEXT
-    )""",
-    "CREATE UNIQUE INDEX IF NOT EXISTS {p}tokens_active_name ON {p}tokens (name) "
-    "WHERE revoked IS NULL",
-    """CREATE TABLE IF NOT EXISTS {p}roster (
-        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-        generation {int} NOT NULL,
-        document TEXT,
-        updated TEXT
-    )""",
-    "INSERT INTO {p}roster (singleton, generation) VALUES (1, 0) "
-    "ON CONFLICT (singleton) DO NOTHING",
-    # The newsroom's "always public" names (public figures: they are on the record, so the
-    # names are stored as written; the audit log still keeps only their fingerprints).
-    """CREATE TABLE IF NOT EXISTS {p}allow_list (
-        name_key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        added TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS {p}probe (
-        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-        time TEXT NOT NULL,
-        nonce TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS {p}sessions (
-        id TEXT PRIMARY KEY,
-        token_id TEXT NOT NULL,
-        csrf TEXT NOT NULL,
-        created TEXT NOT NULL,
-        expires TEXT NOT NULL,
-        revoked TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS {p}sessions_token ON {p}sessions (token_id)",
+from service.audit.schema import (
+    _PREFIX_RE,
+    _SCHEMA,
+    _SCHEMA_PARAMS,
+    _SQL,
+    _TABLES,
+    _TOKEN_ID_RE,
+    _TOKEN_NAME_RE,
+    DEFAULT_PREFIX,
+    ITER_BATCH,
+    LEGACY_CHAIN_MESSAGE,
+    MAX_ALLOWED_NAME_CHARS,
+    MAX_IDLE_CONNECTIONS,
+    MAX_LIST_LIMIT,
+    MAX_TOKEN_CHARS,
+    RESERVED_RECORD_KEYS,
+    ROLES,
+    TOKEN_PREFIX,
+    StoreConflict,
+    StoreError,
+    _check_int,
+    _record,
+    _token_digest,
+    utc_now,
 )
-_SCHEMA_PARAMS: dict[int, tuple[Any, ...]] = {2: (GENESIS_HASH,)}
-
-_SQL = {
-    "head": "SELECT last_id, hash FROM {p}audit_head WHERE singleton = 1",
-    "touch_head": "UPDATE {p}audit_head SET last_id = last_id WHERE singleton = 1",
-    "update_head": "UPDATE {p}audit_head SET last_id = ?, hash = ? "
-    "WHERE singleton = 1 AND last_id = ?",
-    "insert_audit": "INSERT INTO {p}audit (id, time, prev_hash, hash, body) VALUES (?, ?, ?, ?, ?)",
-    "get_audit": "SELECT body, hash FROM {p}audit WHERE id = ?",
-    "first_prev_hash": "SELECT prev_hash FROM {p}audit ORDER BY id LIMIT 1",
-    "list_audit": "SELECT body, hash FROM {p}audit WHERE id > ? ORDER BY id LIMIT ?",
-    "walk_audit": "SELECT id, time, prev_hash, hash, body FROM {p}audit ORDER BY id",
-    "audit_batch": "SELECT id, time, prev_hash, hash, body FROM {p}audit WHERE id > ? "
-    "ORDER BY id LIMIT ?",
-    "rewrite_audit": "UPDATE {p}audit SET prev_hash = ?, hash = ?, body = ? WHERE id = ?",
-    "rekey_head": "UPDATE {p}audit_head SET hash = ? WHERE singleton = 1 AND last_id = ? "
-    "AND hash = ?",
-    "count_audit": "SELECT COUNT(*) FROM {p}audit",
-    "probe": "INSERT INTO {p}probe (singleton, time, nonce) VALUES (1, ?, ?) "
-    "ON CONFLICT (singleton) DO UPDATE SET time = excluded.time, nonce = excluded.nonce",
-    "active_token": "SELECT id FROM {p}tokens WHERE name = ? AND revoked IS NULL",
-    "insert_token": "INSERT INTO {p}tokens (id, name, role, digest, created) "
-    "VALUES (?, ?, ?, ?, ?)",
-    "token_by_id": "SELECT id, name, role, digest, created, revoked FROM {p}tokens WHERE id = ?",
-    "revoke_token": "UPDATE {p}tokens SET revoked = ? WHERE name = ? AND revoked IS NULL",
-    "list_tokens": "SELECT id, name, role, created, revoked FROM {p}tokens ORDER BY created, id",
-    "insert_session": "INSERT INTO {p}sessions (id, token_id, csrf, created, expires) "
-    "VALUES (?, ?, ?, ?, ?)",
-    "get_session": "SELECT s.token_id, s.csrf, s.expires, t.role FROM {p}sessions s "
-    "JOIN {p}tokens t ON t.id = s.token_id "
-    "WHERE s.id = ? AND s.revoked IS NULL AND t.revoked IS NULL AND s.expires > ?",
-    "revoke_session": "UPDATE {p}sessions SET revoked = ? WHERE id = ? AND revoked IS NULL",
-    "revoke_token_sessions": "UPDATE {p}sessions SET revoked = ? WHERE revoked IS NULL AND "
-    "token_id IN (SELECT id FROM {p}tokens WHERE name = ? AND revoked IS NULL)",
-    "purge_sessions": "DELETE FROM {p}sessions WHERE expires < ?",
-    "count_sessions": "SELECT COUNT(*) FROM {p}sessions",
-    "roster_generation": "SELECT generation FROM {p}roster WHERE singleton = 1",
-    "load_roster": "SELECT generation, document FROM {p}roster WHERE singleton = 1",
-    "save_roster": "UPDATE {p}roster SET generation = generation + 1, document = ?, updated = ? "
-    "WHERE singleton = 1 AND generation = ?",
-    "list_allowed": "SELECT name FROM {p}allow_list ORDER BY name_key",
-    "add_allowed": "INSERT INTO {p}allow_list (name_key, name, added) VALUES (?, ?, ?) "
-    "ON CONFLICT (name_key) DO NOTHING",
-    "remove_allowed": "DELETE FROM {p}allow_list WHERE name_key = ?",
-}
-MAX_ALLOWED_NAME_CHARS = 200
-
-
-class StoreError(ConfigurationError):
-    """The store cannot be read or written (HTTP 503). Messages never hold values or passwords."""
-
-
-class StoreConflict(StoreError):
-    """A write lost a race or clashes with existing data (duplicate token name, roster changed)."""
-
-
-LEGACY_CHAIN_MESSAGE = (
-    "the audit log was written by sourceguard v1 with an unkeyed hash chain; run "
-    "`sourceguard audit rekey` to verify it and re-chain it under the service key"
-)
-
-
-def utc_now() -> str:
-    """Current UTC time, ISO-8601 with "Z"."""
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def safe_url(url: str) -> str:
-    """The URL without user, password and query (which may carry ``password=``)."""
-    scheme, _, rest = url.partition("://")
-    location, _, _ = rest.partition("?")
-    netloc, slash, path = location.partition("/")
-    return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def valid_token_name(name: Any) -> bool:
-    """1 to 64 of A-Z a-z 0-9 _ . - (what ``create_token`` accepts)."""
-    return isinstance(name, str) and _TOKEN_NAME_RE.fullmatch(name) is not None
-
-
-def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InputError(f"{name} must be an integer of at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise InputError(f"{name} must be at most {maximum}")
-    return value
-
-
-def _record(body: str, digest: str) -> dict[str, Any]:
-    """A stored record as callers see it: id, time, prev_hash first, hash last."""
-    try:
-        stored = json.loads(body)
-    except ValueError:
-        raise StoreError("an audit record body is not valid JSON") from None
-    if not isinstance(stored, dict):
-        raise StoreError("an audit record body is not a JSON object")
-    head = {key: stored.pop(key) for key in ("id", "time", "prev_hash") if key in stored}
-    return {**head, **stored, "hash": digest}
+from service.core.errors import InputError
 
 
 class _Pool:
@@ -276,102 +117,6 @@ class _Pool:
         for conn in idle:
             with contextlib.suppress(Exception):
                 conn.close()
-
-
-class _ChainCheck:
-    """Walks stored rows in id order and remembers the first place the chain breaks.
-
-    ``key`` None checks a v1 (plain SHA-256) chain, only before it is re-keyed.
-    ``checkpoint`` (already signature-checked) must match the record with its id.
-    """
-
-    def __init__(self, key: bytes | None, checkpoint: dict[str, Any] | None = None) -> None:
-        self.key = key
-        self.records = 0
-        self.expected_id = 1
-        genesis = GENESIS_HASH if key is not None else LEGACY_GENESIS_HASH
-        self.last: tuple[int, str] = (0, genesis)
-        self.first_broken: int | None = None
-        self.problem: str | None = None
-        self.checkpoint = checkpoint
-        self.checkpoint_seen = checkpoint is not None and checkpoint["id"] == 0
-        if self.checkpoint_seen and checkpoint is not None and checkpoint["hash"] != genesis:
-            self.fail(1, "the checkpoint does not match the start of the chain")
-
-    def fail(self, record_id: int, problem: str) -> None:
-        if self.problem is None:
-            self.first_broken, self.problem = record_id, problem
-
-    def _hash(self, prev_hash: str, stored: dict[str, Any]) -> str | None:
-        try:
-            if self.key is None:
-                return legacy_chain_hash(prev_hash, stored)
-            return chain_hash(prev_hash, stored, self.key)
-        except ValueError:  # NaN or Infinity: never written by append_audit
-            return None
-
-    def feed(self, record_id: int, time: str, prev_hash: str, digest: str, body: str) -> None:
-        self.records += 1
-        if record_id != self.expected_id:
-            self.fail(self.expected_id, f"record {self.expected_id} is missing (id gap)")
-        try:
-            stored = strict_json(body)
-        except DuplicateKeyError:
-            stored = None
-            self.fail(record_id, "record body has a duplicate JSON key")
-        except ValueError:
-            stored = None
-        if not isinstance(stored, dict):
-            self.fail(record_id, "record body is not a JSON object")
-        elif canonical_json(stored).decode("ascii") != body:
-            self.fail(record_id, "record body is not in the canonical form it was written in")
-        elif type(stored.get("id")) is not int or (
-            stored.get("id"),
-            stored.get("time"),
-            stored.get("prev_hash"),
-        ) != (record_id, time, prev_hash):
-            self.fail(record_id, "record body disagrees with its id, time or prev_hash columns")
-        elif self._hash(prev_hash, stored) != digest:
-            self.fail(record_id, "record hash does not match its content (edited record)")
-        elif prev_hash != self.last[1]:
-            self.fail(
-                record_id,
-                "record does not follow the previous record "
-                "(records deleted, inserted or reordered)",
-            )
-        if self.checkpoint is not None and record_id == self.checkpoint["id"]:
-            self.checkpoint_seen = True
-            if digest != self.checkpoint["hash"]:
-                self.fail(record_id, "the record at the checkpoint differs from the checkpoint")
-        self.expected_id = record_id + 1
-        self.last = (record_id, digest)
-
-    def result(self, head: tuple[int, str] | None) -> dict[str, Any]:
-        last_id, last_hash = self.last
-        if head is None:
-            self.fail(last_id + 1, "the audit head is missing")
-            head = self.last
-        elif head[0] > last_id:
-            self.fail(last_id + 1, "the head points past the last record (records deleted)")
-        elif head[0] < last_id:
-            self.fail(head[0] + 1, "records exist past the head")
-        elif head[1] != last_hash:
-            self.fail(last_id, "the head hash does not match the last record")
-        report: dict[str, Any] = {
-            "ok": self.problem is None,
-            "records": self.records,
-            "head": {"id": head[0], "hash": head[1]},
-            "first_broken": self.first_broken,
-            "problem": self.problem,
-        }
-        if self.checkpoint is not None:
-            if not self.checkpoint_seen:
-                self.fail(
-                    last_id + 1, "the chain ends before the checkpoint (records were removed)"
-                )
-                report.update(ok=False, first_broken=self.first_broken, problem=self.problem)
-            report["checkpoint"] = {"id": self.checkpoint["id"], "hash": self.checkpoint["hash"]}
-        return report
 
 
 class Store:
@@ -816,245 +561,6 @@ def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-class SqliteStore(Store):
-    """One SQLite file in WAL mode; writers are serialized by ``BEGIN IMMEDIATE``."""
-
-    kind = "sqlite"
-    _int_type = "INTEGER"
-    _db_errors = (sqlite3.Error,)
-
-    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> None:
-        self.path = path
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the directory of the SQLite store: {exc.strerror or 'OS error'}"
-            ) from None
-        _create_private(path)
-        super().__init__(prefix, "SQLite store", chain_key)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.path,
-            timeout=SQLITE_BUSY_TIMEOUT_S,
-            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-            check_same_thread=False,  # the pool hands a connection to one thread at a time
-        )
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA synchronous = FULL")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _setup(self, conn: sqlite3.Connection) -> None:
-        # Persistent in the file; readers then never block the writer. A file system without
-        # WAL support keeps the rollback journal, which is slower but just as correct.
-        # Switching the mode ignores the busy timeout: several processes opening a new store at
-        # once (gunicorn workers, a CLI command) get SQLITE_BUSY at once, so retry until it.
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-        while True:
-            try:
-                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                return
-            except sqlite3.OperationalError as exc:
-                busy = getattr(exc, "sqlite_errorname", "").startswith(
-                    ("SQLITE_BUSY", "SQLITE_LOCKED")
-                )
-                if not busy or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    @contextlib.contextmanager
-    def _transaction(
-        self, conn: sqlite3.Connection, lock: str | None = None, rollback: bool = False
-    ) -> Iterator[None]:
-        conn.execute("BEGIN IMMEDIATE")  # the write lock, for every section (one file, one lock)
-        try:
-            yield
-            conn.execute("ROLLBACK" if rollback else "COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            raise
-
-    @contextlib.contextmanager
-    def _snapshot(self, conn: sqlite3.Connection) -> Iterator[None]:
-        conn.execute("BEGIN")  # deferred: the first SELECT fixes the snapshot (WAL)
-        try:
-            yield
-        finally:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-
-    def _stream(self, conn: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
-        cursor = conn.execute(sql)
-        while rows := cursor.fetchmany(ITER_BATCH):
-            yield from rows
-
-    def _describe(self, exc: Exception) -> str:
-        name = getattr(exc, "sqlite_errorname", "") or ""
-        if name.startswith("SQLITE_IOERR"):
-            return "I/O error on the database file"
-        if name == "SQLITE_ERROR" and str(exc).startswith("no such table"):
-            return "the store tables are missing"
-        return _SQLITE_PROBLEMS.get(name, f"SQLite error ({name or type(exc).__name__})")
-
-    def _is_unique_violation(self, exc: Exception) -> bool:
-        return getattr(exc, "sqlite_errorname", "") in (
-            "SQLITE_CONSTRAINT_UNIQUE",
-            "SQLITE_CONSTRAINT_PRIMARYKEY",
-        )
-
-    def _reusable(self, conn: sqlite3.Connection) -> bool:
-        return not conn.in_transaction
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file (and its WAL/SHM companions, which SQLite gives the database
-    file's mode) readable by the owner only; an existing file open to others is tightened."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if os.fstat(fd).st_mode & 0o077:
-                os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
-        for suffix in ("-wal", "-shm"):
-            companion = path.with_name(path.name + suffix)
-            if companion.exists() and companion.stat().st_mode & 0o077:
-                companion.chmod(0o600)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot open the SQLite store file: {exc.strerror or 'OS error'}"
-        ) from None
-
-
-_SQLITE_PROBLEMS = {
-    "SQLITE_CANTOPEN": "cannot open the database file",
-    "SQLITE_READONLY": "the database is read-only",
-    "SQLITE_READONLY_DBMOVED": "the database file was moved or deleted",
-    "SQLITE_BUSY": "the database stayed locked longer than the busy timeout",
-    "SQLITE_LOCKED": "the database is locked",
-    "SQLITE_FULL": "the disk is full",
-    "SQLITE_CORRUPT": "the database file is corrupt",
-    "SQLITE_NOTADB": "the file is not an SQLite database",
-    "SQLITE_PERM": "permission denied",
-    "SQLITE_AUTH": "permission denied",
-}
-
-
-class PostgresStore(Store):
-    """Tables in a shared PostgreSQL database; critical sections use transaction-level advisory
-    locks keyed by the table prefix, so several stores can share one database."""
-
-    kind = "postgresql"
-    _int_type = "BIGINT"
-    _db_errors = (psycopg.Error,)
-
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> None:
-        self.url = safe_url(url)  # for messages; the full URL stays private
-        try:
-            params = psycopg.conninfo.conninfo_to_dict(url)
-        except psycopg.Error:
-            raise StoreError(f"the PostgreSQL URL is not valid ({self.url})") from None
-        self._conninfo = url
-        self._connect_kwargs: dict[str, Any] = {}
-        if "connect_timeout" not in params:
-            self._connect_kwargs["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-        if "application_name" not in params:
-            self._connect_kwargs["application_name"] = "sourceguard"
-        self._locks = {
-            name: int.from_bytes(
-                hashlib.sha256(f"sourceguard:{prefix}:{name}".encode()).digest()[:8],
-                "big",
-                signed=True,
-            )
-            for name in ("schema", "audit", "tokens", "roster")
-        }
-        super().__init__(prefix, f"PostgreSQL store at {self.url}", chain_key)
-
-    def _connect(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(self._conninfo, autocommit=True, **self._connect_kwargs)
-
-    @contextlib.contextmanager
-    def _transaction(
-        self, conn: psycopg.Connection[Any], lock: str | None = None, rollback: bool = False
-    ) -> Iterator[None]:
-        with conn.transaction(force_rollback=rollback):
-            if lock is not None:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._locks[lock],))
-            yield
-
-    @contextlib.contextmanager
-    def _snapshot(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
-        with conn.transaction(force_rollback=True):
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-
-    def _stream(self, conn: psycopg.Connection[Any], sql: str) -> Iterator[tuple[Any, ...]]:
-        with conn.cursor(name=f"{self.prefix}walk") as cursor:
-            cursor.itersize = ITER_BATCH
-            cursor.execute(sql)
-            yield from cursor
-
-    def _placeholder(self, sql: str) -> str:
-        return sql.replace("?", "%s")
-
-    def _describe(self, exc: Exception) -> str:
-        state = getattr(exc, "sqlstate", None)
-        if state:
-            known = _PG_STATES.get(state) or _PG_STATES.get(state[:2])
-            return known or f"database error (SQLSTATE {state})"
-        text = str(exc).lower()
-        for needle, problem in _PG_MESSAGES:
-            if needle in text:
-                return problem
-        return f"database error ({type(exc).__name__})"
-
-    def _is_unique_violation(self, exc: Exception) -> bool:
-        return isinstance(exc, psycopg.errors.UniqueViolation)
-
-    def _reusable(self, conn: psycopg.Connection[Any]) -> bool:
-        return not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
-
-
-_PG_STATES = {
-    "28P01": "authentication failed",
-    "28000": "authentication failed",
-    "3D000": "the database does not exist",
-    "42P01": "the store tables are missing",
-    "42501": "insufficient privilege",
-    "25006": "the database is read-only",
-    "53100": "the disk is full",
-    "53300": "too many connections",
-    "57P01": "the server is shutting down",
-    "57P03": "the server is not accepting connections yet",
-    "40001": "serialization failure",
-    "40P01": "deadlock detected",
-    "08": "the connection to the server failed",
-    "53": "the server is out of resources",
-}
-_PG_MESSAGES = (
-    ("password authentication failed", "authentication failed"),
-    ("no password supplied", "a password is required"),
-    ("timeout expired", "connection timed out"),
-    ("connection refused", "connection refused"),
-    ("could not translate host name", "unknown host"),
-    ("no route to host", "no route to host"),
-    ("does not exist", "the database or role does not exist"),
-    ("ssl", "TLS problem"),
-    ("server closed the connection", "the server closed the connection"),
-    ("connection is closed", "the connection was closed"),
-)
-
-
 def open_store(database_url: str, prefix: str = DEFAULT_PREFIX, *, chain_key: bytes) -> Store:
     """``sqlite:///relative/or//absolute/path.sqlite3`` or ``postgresql://user@host/db``.
 
@@ -1067,7 +573,11 @@ def open_store(database_url: str, prefix: str = DEFAULT_PREFIX, *, chain_key: by
         path = database_url[len("sqlite:///") :].partition("?")[0]
         if not path or path == ":memory:":
             raise StoreError("the SQLite URL needs a file path: sqlite:///path/file.sqlite3")
+        from service.audit.sqlite_store import SqliteStore
+
         return SqliteStore(Path(path), prefix, chain_key=chain_key)
     if database_url.startswith(("postgresql://", "postgres://")):
+        from service.audit.postgres_store import PostgresStore  # psycopg only when used
+
         return PostgresStore(database_url, prefix, chain_key=chain_key)
     raise StoreError("the database URL must start with sqlite:/// or postgresql://")

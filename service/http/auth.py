@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from service.audit.store import ROLES  # noqa: F401  (re-exported: the roles live with the tokens)
 from service.http.problems import Problem
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sourceguard"'}
