@@ -17,8 +17,13 @@ from recognizers.entities import PSEUDONYM
 from recognizers.name_keys import name_parts
 from recognizers.person_mentions import TITLE_WORDS
 
-_WORD = r"(?:[A-Z][\w’'\-]*|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z][\w’'\-]*)"
-NAME = r"(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
+# Every quantifier over word characters is bounded, and a name starts only at a word start: with
+# ``[\w’'\-]*`` a long hyphen chain ("Name-al-Name-al-...") made every start × every hyphen ×
+# every description word a backtracking attempt (cubic time). No name word is 40 letters long.
+MAX_WORD = 40
+_CHARS = r"[\w’'\-]{0,%d}" % MAX_WORD
+_WORD = r"(?:[A-Z]" + _CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z]" + _CHARS + r")"
+NAME = r"(?<![\w’'\-])(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
 _PRON = r"(?:his|her|their|the|this person's|the source's)"
 
 DECLARATIONS_BEFORE: tuple[str, ...] = (
@@ -45,7 +50,7 @@ DECLARATIONS_AFTER: tuple[str, ...] = (
     r"is (?:a pseudonym|not (?:his|her|their) real name)",
 )
 FOOTNOTE_RE = re.compile(
-    r"(?m)^[\s>_]*(?:\\?\*|†|‡)\s*(?:[A-Z][\w’'\-]*\s+)?(?:[Nn]ames?\b[^\n]{0,40}\b(?:changed|withheld|altered|pseudonym)|[Pp]seudonym|[Nn]ot (?:his|her|their) real name)"
+    r"(?m)^(?:[^\S\n]|[>_])*(?:\\?\*|†|‡)\s*(?:[A-Z][\w’'\-]{0,40}\s+)?(?:[Nn]ames?\b[^\n]{0,40}\b(?:changed|withheld|altered|pseudonym)|[Pp]seudonym|[Nn]ot (?:his|her|their) real name)"
 )
 NAME_STAR_RE = re.compile(NAME + r"(?:’s|'s)?\\?\*(?!\*)")
 
@@ -54,7 +59,7 @@ _BEFORE_RE = re.compile(
 )
 # Between the name and its declaration only a lower-case description may stand ("Kamal, a
 # 22-year-old student who asked ..."): another capitalised name would make the declaration its own.
-_DESCRIPTION = r"(?:(?:a|an|the|[a-z0-9][\w’'\-]*)[ ,]+){0,14}?"
+_DESCRIPTION = r"(?:(?:a|an|the|[a-z0-9]" + _CHARS + r")[ ,]+){0,14}?"
 _AFTER_RE = re.compile(
     NAME
     + r"(?:’s|'s)?[”\"']?\s*(?:,|\(|\[|—|–|-)\s*(?:(?:aged )?\d{1,3},\s*)?"
