@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
         print(f"corpus not found at {corpus}; skipping")
         return 0
     sys.path.insert(0, str(ROOT))
-    from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
+    from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
     from service.pipeline.nlp import SourceguardNlpEngine
 
     engine = SourceguardNlpEngine()

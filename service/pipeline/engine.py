@@ -19,7 +19,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from policies.loader import DEFAULT_POLICY, Policy, Rule, load_policy
-from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
+from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
 from recognizers.at_risk_source_recognizer import AtRiskSourceRecognizer
 from recognizers.base import REASONS_KEY
 from recognizers.citizen_journalist_recognizer import CitizenJournalistRecognizer
