@@ -21,9 +21,15 @@ from recognizers.person_mentions import TITLE_WORDS
 # ``[\w’'\-]*`` a long hyphen chain ("Name-al-Name-al-...") made every start × every hyphen ×
 # every description word a backtracking attempt (cubic time). No name word is 40 letters long.
 MAX_WORD = 40
-_CHARS = r"[\w’'\-]{0,%d}" % MAX_WORD
+_CHARS = r"[\w’'\-]{0," + str(MAX_WORD) + "}"
 _WORD = r"(?:[A-Z]" + _CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z]" + _CHARS + r")"
-NAME = r"(?<![\w’'\-])(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
+NAME = (
+    r"(?<![\w’'\-])(?P<name>"
+    + _WORD
+    + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?"
+    + _WORD
+    + r"){0,3})"
+)
 _PRON = r"(?:his|her|their|the|this person's|the source's)"
 
 DECLARATIONS_BEFORE: tuple[str, ...] = (
