@@ -159,59 +159,55 @@ def _details(ctx: _Context, src: _Source) -> list[_Detail]:
     return _clean(found, text)
 
 
-def _scope_details(ctx: _Context, a: int, b: int) -> list[_Detail]:
-    text = ctx.text
-    seg = text[a:b]
-    out: list[_Detail] = []
-
-    def add(s: int, e: int, kind: str, container: bool = False) -> None:
-        if e > s:
-            out.append(_Detail(a + s, a + e, kind, container))
-
-    # family and associates
+def _relation_spans(seg: str) -> list[tuple[int, int, str]]:
+    """Relatives and associates ("whose brother is ...", "the mother of two"): containers."""
+    out: list[tuple[int, int, str]] = []
     for m in FAMILY_CLAUSE_RE.finditer(seg):
         kind = "other" if _is_associate(m.group("n")) else "family"
         start = m.start("q") if m.group("q") else m.start("poss")
         if m.group("poss").lower() == "whose" and not m.group("q"):
             start = m.end("poss") + (len(seg[m.end("poss") :]) - len(seg[m.end("poss") :].lstrip()))
-        add(start, m.end(), kind, container=True)
-    for m in PARENT_OF_RE.finditer(seg):
-        add(m.start(), m.end(), "family", container=True)
+        out.append((start, m.end(), kind))
+    out += [(m.start(), m.end(), "family") for m in PARENT_OF_RE.finditer(seg)]
     for m in RELATION_OF_RE.finditer(seg):
         if m.group("n").lower() in ("mother", "father") and PARENT_OF_RE.match(seg, m.start()):
             continue
-        kind = "other" if _is_associate(m.group("n")) else "family"
-        add(m.start(), m.end(), kind, container=True)
+        out.append((m.start(), m.end(), "other" if _is_associate(m.group("n")) else "family"))
     for m in WHOSE_OTHER_RE.finditer(seg):
-        if FAMILY_CLAUSE_RE.match(seg, m.start()):
-            continue
-        add(m.start("c"), m.end("c"), "other", container=True)
-    # age
-    for m in AGE_RE.finditer(seg):
-        add(m.start(), m.end(), "age")
-    for m in AGE_COMMA_RE.finditer(seg):
-        add(m.start("a"), m.end("a"), "age")
-    # time
-    for m in TIME_RE.finditer(seg):
-        add(m.start(), m.end(), "time")
-    # job
-    for m in WORK_CLAUSE_RE.finditer(seg):
-        add(m.start(), m.end(), "job")
-    for m in REL_JOB_CLAUSE_RE.finditer(seg):
-        add(m.start("c"), m.end("c"), "job")
-    for s, e in _job_phrases(ctx, a, b):
-        out.append(_Detail(s, e, "job"))
-    # unit / workplace
-    for m in WORKPLACE_RE.finditer(seg):
-        add(m.start(), m.end(), "unit")
-    for m in UNIT_NAME_RE.finditer(seg):
-        add(m.start(), m.end(), "unit")
-    # place
-    for s, e, kind in _places(ctx, a, b):
-        out.append(_Detail(s, e, kind))
+        if not FAMILY_CLAUSE_RE.match(seg, m.start()):
+            out.append((m.start("c"), m.end("c"), "other"))
+    return out
+
+
+_SIMPLE_DETAILS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
+    (AGE_RE, "age", None),
+    (AGE_COMMA_RE, "age", "a"),
+    (TIME_RE, "time", None),
+    (WORK_CLAUSE_RE, "job", None),
+    (REL_JOB_CLAUSE_RE, "job", "c"),
+    (WORKPLACE_RE, "unit", None),
+    (UNIT_NAME_RE, "unit", None),
+)
+"""(regex, kind, group): details a regex finds on its own, the whole match or one group."""
+
+
+def _simple_spans(seg: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for regex, kind, group in _SIMPLE_DETAILS:
+        out += [(m.start(group or 0), m.end(group or 0), kind) for m in regex.finditer(seg)]
     for m in DETENTION_RE.finditer(seg):
         kind = "time" if re.search(r"\d|for\s|last\s|in\s", m.group("e")) else "other"
-        add(m.start("e"), m.end("e"), kind)
+        out.append((m.start("e"), m.end("e"), kind))
+    return out
+
+
+def _scope_details(ctx: _Context, a: int, b: int) -> list[_Detail]:
+    """Every kind of detail in one description scope (offsets are the draft's)."""
+    seg = ctx.text[a:b]
+    out = [_Detail(a + s, a + e, kind, True) for s, e, kind in _relation_spans(seg) if e > s]
+    out += [_Detail(a + s, a + e, kind) for s, e, kind in _simple_spans(seg) if e > s]
+    out += [_Detail(s, e, "job") for s, e in _job_phrases(ctx, a, b)]
+    out += [_Detail(s, e, kind) for s, e, kind in _places(ctx, a, b)]
     return out
 
 
