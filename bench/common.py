@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS_ENV = "SOURCEGUARD_BENCH_CORPUS"
+CORPUS_ENV = "BENCH_CORPUS"
 
 
 def corpus_dir(explicit: Path | None = None) -> Path | None:
-    """``--dir``, else ``$SOURCEGUARD_BENCH_CORPUS``, else ``../shared/corpus`` of the checkout."""
+    """``--dir``, else ``$BENCH_CORPUS``, else ``../shared/corpus`` of the checkout."""
     if explicit is not None:
         return explicit if explicit.is_dir() else None
     env = os.environ.get(CORPUS_ENV, "").strip()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from collections import OrderedDict
@@ -36,6 +35,7 @@ from service.core.config import (  # noqa: F401  (re-exported: callers know them
     DEFAULT_MODEL,
     MODEL_ENV,
     configured_model_name,
+    setting_int,
 )
 
 CHUNK_CHARS = 4000
@@ -168,8 +168,7 @@ class ParagraphCache:
 
 
 def _cache_size_from_env() -> int:
-    raw = os.environ.get(CACHE_ENV, "").strip()
-    return int(raw) if raw.isdigit() else DEFAULT_CACHE_PARAGRAPHS
+    return setting_int(CACHE_ENV, DEFAULT_CACHE_PARAGRAPHS, minimum=0)
 
 
 # -- the engine -----------------------------------------------------------------------------------
