@@ -41,6 +41,7 @@ from service.core.config import (  # noqa: F401  (re-exported: callers know them
 CHUNK_CHARS = 4000
 """Longest unit handed to spaCy; longer paragraphs are cut at line breaks, then at spaces."""
 LONG_RUN_CHARS = 256
+RUN_TOKEN_CHARS = 64
 """Whitespace-free runs longer than this are tokenized by :func:`_long_run_doc`, not by spaCy."""
 EXCLUDED_COMPONENTS = ("lemmatizer", "parser")
 """Components no recognizer reads (measured: bench/README.md)."""
@@ -52,7 +53,7 @@ PIPE_BATCH = 64
 _PARAGRAPH_RE = re.compile(r"\n[^\S\n]*\n\s*")
 _LINE_END_RE = re.compile(r"\n")
 _LONG_RUN_RE = re.compile(r"\S{" + str(LONG_RUN_CHARS + 1) + ",}")
-_RUN_TOKEN_RE = re.compile(r"\w{1,100}|([^\w\s])\1{0,99}")
+_RUN_TOKEN_RE = re.compile(r"\S{1," + str(RUN_TOKEN_CHARS) + "}")
 
 
 class ModelUnavailableError(RuntimeError):
@@ -110,15 +111,99 @@ def _segments(unit: str) -> Iterator[tuple[str, bool]]:
 
 
 def _long_run_doc(nlp: spacy.Language, run: str) -> Doc:
-    """A linear tokenization of a whitespace-free run: word pieces and punctuation marks.
+    """A whitespace-free run of more than ``LONG_RUN_CHARS`` as tokens of ``RUN_TOKEN_CHARS``.
 
-    A mark repeated many times ("\"\"\"\"...") becomes one token per hundred, so junk input costs
-    the statistical components little.
+    Such a run is no prose (a hyphen chain, a wall of quotes, an encoded blob): spaCy would cut it
+    into thousands of tokens, each costing the statistical components as much as a word. The
+    recognizers read the text itself, so coarse tokens lose nothing they use.
     """
     words = [m.group() for m in _RUN_TOKEN_RE.finditer(run)]
-    if "".join(words) != run:  # characters neither word nor punctuation (cannot happen in \S)
-        words = [run]
     return Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+
+
+# -- part-of-speech without the attribute ruler --------------------------------------------------
+class TagToPos:
+    """The attribute ruler's POS rules as dictionary look-ups (same result, a fraction of the cost).
+
+    The recognizers read ``pos_``, which spaCy's small English models derive from the tagger's
+    ``tag_`` through an ``attribute_ruler`` of ~180 Matcher patterns; matching them all on every
+    token cost more than the tagger itself. Only single-token rules on TAG, LOWER and IS_SPACE set
+    POS once the parser is excluded (rules on DEP cannot match without it), so they reduce to a
+    table. As in the ruler, a later rule wins over an earlier one. :meth:`build` returns None
+    for a model whose rules do not have this shape; the model's own ruler then stays in place.
+    """
+
+    def __init__(self) -> None:
+        self.by_tag: dict[str, tuple[int, str]] = {}
+        self.by_tag_lower: dict[tuple[str, str], tuple[int, str]] = {}
+        self.by_space: dict[tuple[str | None, bool], tuple[int, str]] = {}
+
+    @classmethod
+    def build(cls, nlp: spacy.Language) -> TagToPos | None:
+        if "attribute_ruler" not in nlp.pipe_names:
+            return None
+        table = cls()
+        for number, rule in enumerate(nlp.get_pipe("attribute_ruler").patterns):
+            pos = rule.get("attrs", {}).get("POS")
+            if pos is None:
+                continue
+            for pattern in rule["patterns"]:
+                if "DEP" in pattern[0] or any("DEP" in token for token in pattern):
+                    continue  # needs the parser, which is excluded: never matches
+                if len(pattern) != 1 or not table._add(number, pattern[0], str(pos)):
+                    return None
+        return table
+
+    def _add(self, number: int, cond: dict[str, object], pos: str) -> bool:
+        if set(cond) - {"TAG", "LOWER", "IS_SPACE"}:
+            return False
+        tags, lowers = _values(cond.get("TAG")), _values(cond.get("LOWER"))
+        if tags is None or lowers is None:
+            return False
+        if "IS_SPACE" in cond:
+            if lowers:
+                return False
+            for tag in tags or [None]:
+                self.by_space[(tag, bool(cond["IS_SPACE"]))] = (number, pos)
+        elif not tags:
+            return False
+        elif lowers:
+            for tag in tags:
+                for lower in lowers:
+                    self.by_tag_lower[(tag, lower)] = (number, pos)
+        else:
+            for tag in tags:
+                self.by_tag[tag] = (number, pos)
+        return True
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            tag, space = token.tag_, token.is_space
+            best = max(
+                (
+                    self.by_tag.get(tag, _NO_RULE),
+                    self.by_tag_lower.get((tag, token.lower_), _NO_RULE),
+                    self.by_space.get((tag, space), _NO_RULE),
+                    self.by_space.get((None, space), _NO_RULE),
+                )
+            )
+            if best[1]:
+                token.pos_ = best[1]
+        return doc
+
+
+_NO_RULE = (-1, "")
+
+
+def _values(condition: object) -> list[str] | None:
+    """A token-pattern value as a list ([] when absent); None for operators other than IN."""
+    if condition is None:
+        return []
+    if isinstance(condition, str):
+        return [condition]
+    if isinstance(condition, dict) and set(condition) == {"IN"}:
+        return [str(v) for v in condition["IN"]]
+    return None
 
 
 # -- the paragraph cache -------------------------------------------------------------------------
@@ -178,6 +263,7 @@ class SourceguardNlpEngine(SpacyNlpEngine):
     def __init__(self, model_name: str | None = None, cache_size: int | None = None) -> None:
         self.model_name = model_name or configured_model_name()
         super().__init__(models=[{"lang_code": "en", "model_name": self.model_name}])
+        self.tag_to_pos: TagToPos | None = None
         self.cache = ParagraphCache(
             _cache_size_from_env() if cache_size is None else cache_size, self.model_name
         )
@@ -195,6 +281,9 @@ class SourceguardNlpEngine(SpacyNlpEngine):
         if "ner" not in nlp.pipe_names:
             raise ModelUnavailableError(f"spaCy model {self.model_name!r} has no NER component")
         nlp.max_length = max(nlp.max_length, 10_000_000)
+        self.tag_to_pos = TagToPos.build(nlp)
+        if self.tag_to_pos is not None:
+            nlp.disable_pipe("attribute_ruler")
         self.nlp = {"en": nlp}
         self.cache.clear()
 
@@ -225,6 +314,8 @@ class SourceguardNlpEngine(SpacyNlpEngine):
         parsed: dict[bytes | int, list[Doc]] = {}
         for key, doc in zip(owners, nlp.pipe(inputs, batch_size=PIPE_BATCH), strict=True):
             doc.tensor = doc.tensor[:0]  # nobody reads tok2vec output; keep the cache small
+            if self.tag_to_pos is not None:
+                self.tag_to_pos(doc)
             parsed.setdefault(key, []).append(doc)
         for key, pieces in parsed.items():
             doc = pieces[0] if len(pieces) == 1 else _join(pieces)
