@@ -50,7 +50,7 @@ DEFAULT_CACHE_PARAGRAPHS = 4096
 """About 150 drafts of 3,000 words per worker; a paragraph costs a few kB of token arrays."""
 PIPE_BATCH = 64
 
-_PARAGRAPH_RE = re.compile(r"\n[^\S\n]*\n\s*")
+_PARAGRAPH_RE = re.compile(r"\n[^\S\n]*\n\s*|(?<=[.!?:;”\"’)\]])[^\S\n]*\n\s*")
 _LINE_END_RE = re.compile(r"\n")
 _LONG_RUN_RE = re.compile(r"\S{" + str(LONG_RUN_CHARS + 1) + ",}")
 _RUN_TOKEN_RE = re.compile(r"\S{1," + str(RUN_TOKEN_CHARS) + "}")
@@ -81,6 +81,9 @@ def chunk_text(text: str, limit: int = CHUNK_CHARS) -> Iterator[str]:
 
 def paragraphs(text: str) -> Iterator[str]:
     """Paragraphs with the blank lines after them; they join to ``text``.
+
+    A paragraph ends at a blank line, or at a line break after sentence-final punctuation (drafts
+    that put one paragraph per line); a hard-wrapped line ending mid-sentence stays joined.
 
     A paragraph's cut depends only on its own characters, so an edit elsewhere in the draft
     leaves it (and its cache entry) untouched.
