@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
@@ -57,6 +57,8 @@ from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
+EditorHook = Callable[[str, list[Finding], Policy], tuple[list[Finding], Mapping[str, Rule]]]
+"""An editor's stage between identities and policy: (findings, per-identity rules)."""
 
 
 class _NoContextEnhancer(ContextAwareEnhancer):
@@ -108,6 +110,7 @@ class Engine:
     roster: Roster
     secrets: Secrets
     max_chars: int = DEFAULT_MAX_CHARS
+    allow_list: list[str] = field(default_factory=list)  # the configured one (env or argument)
 
     @classmethod
     def create(
@@ -136,6 +139,7 @@ class Engine:
             roster = (
                 load_roster(roster_path, roster_key_from_env()) if roster_path else Roster.empty()
             )
+        configured_allow = allow_list if allow_list is not None else _read_allow_list()
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in (
             ProtectedSourceRecognizer(roster),
@@ -144,7 +148,7 @@ class Engine:
             PseudonymRecognizer(),
             PublicFigureRecognizer(
                 gazetteer=_gazetteer(gazetteer),
-                allow_list=allow_list if allow_list is not None else _read_allow_list(),
+                allow_list=configured_allow,
             ),
             PersonRecognizer(),
             AnonymousSourceRecognizer(),
@@ -161,6 +165,7 @@ class Engine:
             default_score_threshold=0.0,
         )
         return cls(
+            allow_list=configured_allow,
             nlp=nlp,
             analyzer=analyzer,
             roster=roster,
@@ -182,6 +187,12 @@ class Engine:
             if isinstance(recognizer, ProtectedSourceRecognizer):
                 recognizer.roster = roster
         self.roster = roster
+
+    def set_allow_list(self, names: list[str]) -> None:
+        """Add the newsroom's stored "always public" names to the configured allow list."""
+        for recognizer in self.analyzer.registry.recognizers:
+            if isinstance(recognizer, PublicFigureRecognizer):
+                recognizer.set_allowed([*self.allow_list, *names])
 
     def policy(self, name: str | None) -> Policy:
         """A policy by name (shipped or from ``SOURCEGUARD_POLICY_DIR``); ``PolicyError`` if
@@ -210,11 +221,19 @@ class Engine:
         policy: str | None = None,
         apply: bool = True,
         overrides: Mapping[str, Rule] | None = None,
+        editor: EditorHook | None = None,
     ) -> ScreeningResult:
-        """``overrides``: identity id → rule chosen by an editor for every mention of it."""
+        """``overrides``: identity id → rule chosen by an editor for every mention of it.
+
+        ``editor`` (see ``service.pipeline.corrections.EditorStage``) sees the findings between identity
+        resolution and the policy: it may correct roles and returns per-identity rules too.
+        """
         text = validate_text(text, self.max_chars)
         chosen = self.policy(policy)
         findings = self.find(text)
+        if editor is not None:
+            findings, editor_rules = editor(text, findings, chosen)
+            overrides = {**(overrides or {}), **editor_rules}
         sanitized, findings = apply_policy(text, findings, chosen, self.secrets, overrides)
         return ScreeningResult(
             sanitized_text=sanitized if apply else text,
