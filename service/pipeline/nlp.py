@@ -6,8 +6,9 @@ one document. This engine
 
 * fails closed when the model is missing;
 * loads only the components the recognizers read (:data:`EXCLUDED_COMPONENTS` stay out:
-  sentence boundaries come from the cheap ``senter``, ``pos_`` from the tagger and the
-  attribute ruler, entities from ``ner``; nothing reads lemmas or the dependency parse);
+  sentence boundaries come from the cheap ``senter``, ``pos_`` from the tagger through a table
+  of the attribute ruler's rules (:class:`TagToPos`), entities from ``ner``; nothing reads
+  lemmas or the dependency parse);
 * cuts the draft into paragraphs (:func:`split_units`) and feeds them to ``nlp.pipe`` in batches,
   then stitches them into one ``Doc`` whose character offsets are those of the original text;
 * keeps the parsed paragraphs of the last drafts in a bounded, per-process memory cache
