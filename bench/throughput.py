@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     model = args.model or configured_model_name()
     try:
         engine = Engine.create(model_name=model)
+        engine.nlp.cache.size = 0  # cold figures: no paragraph served from the re-screening cache
         plain = plain_presidio_sanitizer(model)
     except ConfigurationError as exc:
         return fail(f"configuration error: {exc}")

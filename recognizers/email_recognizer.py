@@ -15,18 +15,21 @@ from presidio_analyzer import RecognizerResult
 
 from recognizers.base import ContactRecognizer
 from recognizers.entities import EMAIL_ADDRESS
+from recognizers.intervals import Intervals
 
-_LOCAL = r"[^\W_](?:[\w%+\-]|\.(?!\.))*"
+# Bounded repetitions (RFC 5321: local part <= 64, label <= 63, a few labels): unbounded ones let
+# every word start after a hyphen rescan the rest of a long hyphenated run (quadratic).
+_LOCAL = r"[^\W_](?:[\w%+\-]|\.(?!\.)){0,63}"
 _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
 _TLD = r"[^\W\d_]{2,24}"
 
-EMAIL_REGEX = rf"(?<![\w@])(?:{_LOCAL})(?<!\.)@(?:{_LABEL}\.)+{_TLD}(?![\w\-@])"
+EMAIL_REGEX = rf"(?<![\w@])(?:{_LOCAL})(?<!\.)@(?:{_LABEL}\.){{1,8}}{_TLD}(?![\w\-@])"
 """Plain addresses: ``ahmad.k@example.org``, ``tips+desk@news.example.co.uk``."""
 
 _AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\})\s*"
 _DOT = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\})\s*"
 OBFUSCATED_EMAIL_REGEX = (
-    rf"(?<![\w.%+\-])[^\W_][\w.%+\-]*{_AT}{_LABEL}(?:(?:{_DOT}|\.){_LABEL})*(?:{_DOT}|\.){_TLD}"
+    rf"(?<![\w.%+\-])[^\W_][\w.%+\-]{{0,63}}{_AT}{_LABEL}(?:(?:{_DOT}|\.){_LABEL}){{0,8}}(?:{_DOT}|\.){_TLD}"
     r"(?![\w\-])"
 )
 """Obfuscated addresses: ``ahmad [at] example [dot] org``, ``ahmad(at)example.org``."""
@@ -50,12 +53,12 @@ class EmailRecognizer(ContactRecognizer):
 
     def find(self, text: str) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
-        taken: list[tuple[int, int]] = []
+        taken = Intervals()
         for pattern_name, regex, score, reason in self._compiled:
             for match in regex.finditer(text):
                 start, end = match.span()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
-                taken.append((start, end))
+                taken.add(start, end)
                 results.append(self._result(start, end, score, pattern_name, [reason]))
         return results

@@ -18,6 +18,7 @@ from presidio_analyzer import RecognizerResult
 
 from recognizers.base import ContactRecognizer
 from recognizers.entities import SOCIAL_HANDLE
+from recognizers.intervals import Intervals
 
 HANDLE_REGEX = r"(?<![\w@./+\-])@([A-Za-z0-9_][A-Za-z0-9_.]{2,30}[A-Za-z0-9_])(?![\w@])"
 """``@kyiv_watch``, ``@rana.reports``: Telegram, X, Instagram and TikTok style handles."""
@@ -127,7 +128,7 @@ def _url_account(site: str, path: str) -> str:
 
 def iter_handle_mentions(text: str) -> Iterator[HandleMention]:
     """Profile links first, then bare @handles outside them, in text order per kind."""
-    taken: list[tuple[int, int]] = []
+    taken = Intervals()
     for match in _URL_RE.finditer(text):
         path = match.group("path").rstrip(_TRAILING_PUNCT)
         first = path.split("/", 1)[0].split("?", 1)[0].casefold()
@@ -135,7 +136,7 @@ def iter_handle_mentions(text: str) -> Iterator[HandleMention]:
             continue
         start = match.start()
         end = match.start("path") + len(path)
-        taken.append((start, end))
+        taken.add(start, end)
         site = match.group("site").lower()
         yield HandleMention(
             start, end, _url_account(site, path), "profile_url", _SITE_REASONS[site]
@@ -145,7 +146,7 @@ def iter_handle_mentions(text: str) -> Iterator[HandleMention]:
         if _NOT_A_HANDLE_RE.fullmatch(handle):
             continue
         start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         yield HandleMention(start, end, handle.lower(), "handle", HANDLE_REASON)
 

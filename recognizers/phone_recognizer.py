@@ -18,6 +18,7 @@ from presidio_analyzer import RecognizerResult
 
 from recognizers.base import ContactRecognizer
 from recognizers.entities import PHONE_NUMBER
+from recognizers.intervals import Intervals
 
 _SPACE = r"[^\S\r\n]"
 _SEP = rf"(?:{_SPACE}?[-.–]{_SPACE}?|{_SPACE}{{1,2}}|\){_SPACE}?)"
@@ -206,16 +207,16 @@ class PhoneRecognizer(ContactRecognizer):
 
     def find(self, text: str) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
-        taken: list[tuple[int, int]] = []
+        taken = Intervals()
         for prefix, regex_name in (("+", "international_plus"), ("00", "international_00")):
             for match in self._compiled[regex_name].finditer(text):
                 found = self._international(text, match.start(), match.end(), prefix, regex_name)
                 if found is not None:
                     results.append(found)
-                    taken.append((found.start, found.end))
+                    taken.add(found.start, found.end)
         for match in self._compiled["local_with_contact_cue"].finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             found = self._local(text, start, end)
             if found is not None:

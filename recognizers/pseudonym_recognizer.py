@@ -28,8 +28,19 @@ from recognizers.entities import PSEUDONYM
 from recognizers.name_keys import name_parts
 from recognizers.person_mentions import TITLE_WORDS, Mention, find_mentions
 
-_WORD = r"(?:[A-Z][\w’'\-]*|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z][\w’'\-]*)"
-NAME = r"(?P<name>" + _WORD + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?" + _WORD + r"){0,3})"
+# Every quantifier over word characters is bounded, and a name starts only at a word start: with
+# ``[\w’'\-]*`` a long hyphen chain ("Name-al-Name-al-...") made every start × every hyphen ×
+# every description word a backtracking attempt (cubic time). No name word is 40 letters long.
+MAX_WORD = 40
+_CHARS = r"[\w’'\-]{0," + str(MAX_WORD) + "}"
+_WORD = r"(?:[A-Z]" + _CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z]" + _CHARS + r")"
+NAME = (
+    r"(?<![\w’'\-])(?P<name>"
+    + _WORD
+    + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?"
+    + _WORD
+    + r"){0,3})"
+)
 _PRON = r"(?:his|her|their|the|this person's|the source's)"
 
 _NDG = r"(?:pseudonym|pen[- ]name|nom[- ]de[- ]guerre|alias|assumed name|false name|code ?name)"
@@ -98,7 +109,7 @@ DECLARATIONS_AFTER: tuple[str, ...] = (
     *CONCEALMENT_CLAUSES,
 )
 FOOTNOTE_RE = re.compile(
-    r"(?m)(?:^|(?<=[.!?] ))[\s>_(]*(?:\\?\*|†|‡)\)?[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
+    r"(?m)(?:^|(?<=[.!?] ))(?:[^\S\n]|[>_(])*(?:\\?\*|†|‡)\)?[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
     r"pseudonyms?)|[Pp]seudonym|[Nn]ot (?:his|her|their) real name|identit(?:y|ies)\b[^\n]{0,40}"
     r"\b(?:protect|conceal|hid))"
 )
@@ -116,7 +127,7 @@ _BEFORE_RE = re.compile(
 # else's.
 _DESCRIPTION = (
     r"(?:(?!(?:said|says|told|tells|added|his|her|their|whose)\b)"
-    r"(?:a|an|the|[a-z0-9][\w’'\-]*)[ ,]+){0,14}?"
+    r"(?:a|an|the|[a-z0-9]" + _CHARS + r")[ ,]+){0,14}?"
 )
 _AFTER_RE = re.compile(
     NAME

