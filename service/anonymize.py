@@ -27,6 +27,7 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
 from recognizers.entities import PERSON_TYPES, precedence
+from service.canonical import read_text
 from service.config import derive_key, parse_aes_key
 from service.errors import ConfigurationError
 from service.findings import Finding
@@ -104,8 +105,8 @@ def _decode_aes_key(value: str) -> bytes:
 
 
 def _normalize(value: str) -> str:
-    """Case, width and whitespace variants of one value must hash alike."""
-    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    """Case, width, invisible-character, look-alike and whitespace variants hash alike."""
+    return " ".join(read_text(unicodedata.normalize("NFKC", value)).casefold().split())
 
 
 def hash_value(value: str, key: bytes) -> str:
@@ -232,8 +233,13 @@ def apply_policy(
     policy: Policy,
     secrets: Secrets,
     overrides: Mapping[str, Rule] | None = None,
+    segments: Callable[[int, int], list[tuple[int, int]]] | None = None,
 ) -> tuple[str, list[Finding]]:
     """Set ``action``/``replacement`` on every finding and return the sanitized text.
+
+    ``segments`` splits a replaced span into its visible pieces (``CanonicalText.segments``):
+    the replacement goes into the first piece, the others are removed, and the markup between
+    them stays, so a sanitized HTML or Markdown draft keeps its own tags.
 
     ``overrides`` maps an identity id to the rule an editor chose for all of its mentions
     (keep a name the source agreed to publish, or replace one the policy keeps).
@@ -294,7 +300,15 @@ def apply_policy(
     cursor = len(text)
     for start, end, i in reversed(regions):
         pieces.append(text[end:cursor])
-        pieces.append(findings[i].replacement or "")
+        parts = segments(start, end) if segments else [(start, end)]
+        inner: list[str] = []
+        last = start
+        for n, (a, b) in enumerate(parts):
+            inner.append(text[last:a])
+            inner.append(findings[i].replacement or "" if n == 0 else "")
+            last = b
+        inner.append(text[last:end])
+        pieces.append("".join(inner))
         cursor = start
     pieces.append(text[:cursor])
 

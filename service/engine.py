@@ -39,6 +39,7 @@ from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
 from service.anonymize import Secrets, apply_policy
+from service.canonical import CanonicalText, Vocabulary, canonicalize
 from service.config import sourceguard_version
 from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
     DEFAULT_MAX_CHARS,
@@ -90,6 +91,7 @@ class Engine:
     roster: Roster
     secrets: Secrets
     max_chars: int = DEFAULT_MAX_CHARS
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     _policies: dict[str, Policy] = field(default_factory=dict)
 
     @classmethod
@@ -150,6 +152,7 @@ class Engine:
             roster=roster,
             secrets=secrets or Secrets.from_env(),
             max_chars=max_chars,
+            vocabulary=Vocabulary.from_nlp(nlp.get_nlp("en")),
         )
 
     @property
@@ -175,17 +178,32 @@ class Engine:
         return policy
 
     # -- the flow -----------------------------------------------------------------------------
+    def canonical(self, text: str, fmt: str | None = None) -> CanonicalText:
+        """The canonical reading every later stage sees (see ``service.canonical``)."""
+        return canonicalize(text, fmt, self.vocabulary)
+
     def recognize(self, text: str) -> list[RecognizerResult]:
+        """Recognizer results on an already canonical text (offsets in that text)."""
         artifacts: NlpArtifacts = self.nlp.process_text(text, "en")
         return self.analyzer.analyze(
             text=text, language="en", entities=list(ALL_TYPES), nlp_artifacts=artifacts
         )
 
-    def find(self, text: str) -> list[Finding]:
-        """Every finding with its identity and role, before any policy is applied."""
-        results = self.recognize(text)
-        findings, _ = resolve(text, results)
+    def find(self, text: str, fmt: str | None = None) -> list[Finding]:
+        """Every finding with its identity and role, in offsets of the original ``text``."""
+        return self.find_canonical(self.canonical(text, fmt))
+
+    def find_canonical(self, canonical: CanonicalText) -> list[Finding]:
+        """Findings on the canonical text, mapped back to original spans (invisibles included).
+
+        Our own placeholders are never names: results inside one are dropped, results reaching
+        into one are trimmed to the part outside it.
+        """
+        results = _outside_placeholders(canonical, self.recognize(canonical.text))
+        findings, _ = resolve(canonical.text, results)
         findings.extend(_other_findings(results))
+        for f in findings:
+            f.start, f.end = canonical.to_original(f.start, f.end)
         findings.sort(key=lambda f: (f.start, -f.end, f.entity_type))
         return findings
 
@@ -195,12 +213,17 @@ class Engine:
         policy: str | None = None,
         apply: bool = True,
         overrides: Mapping[str, Rule] | None = None,
+        fmt: str | None = None,
     ) -> ScreeningResult:
-        """``overrides``: identity id → rule chosen by an editor for every mention of it."""
+        """``overrides``: identity id → rule chosen by an editor for every mention of it.
+        ``fmt``: the draft's markup (plain, markdown, html; None or "auto" detects it)."""
         text = validate_text(text, self.max_chars)
         chosen = self.policy(policy)
-        findings = self.find(text)
-        sanitized, findings = apply_policy(text, findings, chosen, self.secrets, overrides)
+        canonical = self.canonical(text, fmt)
+        findings = self.find_canonical(canonical)
+        sanitized, findings = apply_policy(
+            text, findings, chosen, self.secrets, overrides, segments=canonical.segments
+        )
         return ScreeningResult(
             sanitized_text=sanitized if apply else text,
             findings=findings,
@@ -209,12 +232,45 @@ class Engine:
             engine=self.versions,
         )
 
-    def sanitize(self, text: str, policy: str | None = None) -> ScreeningResult:
-        return self.screen(text, policy, apply=True)
+    def sanitize(
+        self, text: str, policy: str | None = None, fmt: str | None = None
+    ) -> ScreeningResult:
+        return self.screen(text, policy, apply=True, fmt=fmt)
 
-    def analyze(self, text: str, policy: str | None = None) -> ScreeningResult:
+    def analyze(
+        self, text: str, policy: str | None = None, fmt: str | None = None
+    ) -> ScreeningResult:
         """Findings and the actions the policy *would* take; the text is returned unchanged."""
-        return self.screen(text, policy, apply=False)
+        return self.screen(text, policy, apply=False, fmt=fmt)
+
+
+def _outside_placeholders(
+    canonical: CanonicalText, results: list[RecognizerResult]
+) -> list[RecognizerResult]:
+    if not canonical.placeholders:
+        return results
+    import bisect
+
+    spans = canonical.placeholders
+    ends = [e for _, e in spans]
+    out = []
+    for r in results:
+        k = bisect.bisect_right(ends, r.start)
+        while k < len(spans) and spans[k][0] < r.end:
+            ps, pe = spans[k]
+            if ps <= r.start:
+                r.start = pe
+            elif pe >= r.end:
+                r.end = ps
+            k += 1
+        text = canonical.text[r.start : r.end] if r.start < r.end else ""
+        if text.strip(" \t\n,;:.-'’\"“”()[]"):
+            while r.start < r.end and canonical.text[r.start] in " \t\n":
+                r.start += 1
+            while r.end > r.start and canonical.text[r.end - 1] in " \t\n":
+                r.end -= 1
+            out.append(r)
+    return out
 
 
 def _other_findings(results: list[RecognizerResult]) -> list[Finding]:
