@@ -25,6 +25,7 @@ COPY pyproject.toml README.md ./
 COPY service/ service/
 COPY recognizers/ recognizers/
 COPY policies/ policies/
+COPY evaluation/ evaluation/
 
 RUN pip install --no-cache-dir --upgrade pip \
     && pip install --no-cache-dir . \

@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
         return 0
     sys.path.insert(0, str(ROOT))
     from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
-    from service.nlp import SourceguardNlpEngine
+    from service.pipeline.nlp import SourceguardNlpEngine
 
     engine = SourceguardNlpEngine()
     engine.load()

@@ -31,7 +31,7 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 PLAIN_SCRIPT = """
 import sys, pathlib
 sys.path.insert(0, {repo!r})
-from service.evaluate import plain_presidio_sanitizer
+from evaluation.evaluate import plain_presidio_sanitizer
 plain = plain_presidio_sanitizer()
 for path in sorted(pathlib.Path({site!r}).rglob("*.md")):
     plain(path.read_text(encoding="utf-8"))

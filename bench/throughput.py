@@ -114,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         return fail("--reps must be at least 1")
 
     try:
-        from service.engine import Engine
+        from service.pipeline.engine import Engine
     except ImportError as exc:
-        return fail(f"service.engine is not available ({type(exc).__name__}: {exc})")
-    from service.errors import ConfigurationError, SourceguardError
-    from service.evaluate import plain_presidio_sanitizer
-    from service.nlp import configured_model_name
+        return fail(f"service.pipeline.engine is not available ({type(exc).__name__}: {exc})")
+    from evaluation.evaluate import plain_presidio_sanitizer
+    from service.core.errors import ConfigurationError, SourceguardError
+    from service.pipeline.nlp import configured_model_name
 
     model = args.model or configured_model_name()
     try:

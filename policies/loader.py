@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from recognizers.entities import ALL_TYPES, SOURCE_TYPES
-from service.errors import ConfigurationError
-from service.findings import PolicyInfo
+from service.core.errors import ConfigurationError
+from service.core.findings import PolicyInfo
 
 POLICY_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = POLICY_DIR / "schema.json"

@@ -27,7 +27,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from recognizers.entities import PROTECTED_SOURCE
 from recognizers.handle_recognizer import iter_handle_mentions
 from recognizers.name_keys import NAME_PARTICLES, fold, name_parts, token_keys
-from service.roster import Roster
+from service.pipeline.roster import Roster
 
 MAX_NAME_WORDS = 5
 """Longest sub-run (in name words) compared with the roster."""

@@ -86,7 +86,7 @@ class Term:
 
 def load_corpus(corpus: Path) -> tuple[list[Any], list[dict[str, Any]]]:
     """(gold documents, plain roster entries); raises OSError, ValueError or GoldCorpusError."""
-    from service.evaluate import load_gold_dir
+    from evaluation.evaluate import load_gold_dir
 
     docs = load_gold_dir(corpus)
     roster = json.loads((corpus / "roster.json").read_text(encoding="utf-8"))
@@ -434,7 +434,7 @@ def _where(by_place: dict[str, list[Term]], places: Iterable[str]) -> str:
 
 def sanitized_leaks(docs: list[Any], sanitized: list[str]) -> int:
     """At-risk identities still named in the sanitized text (the evaluator's rule)."""
-    from service.evaluate import leaked_identities
+    from evaluation.evaluate import leaked_identities
 
     return sum(len(leaked_identities(d, s)) for d, s in zip(docs, sanitized, strict=True))
 
@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help=f"store in {PG_BASE_URL}")
     args = parser.parse_args(argv)
 
-    from service.errors import SourceguardError
+    from service.core.errors import SourceguardError
 
     corpus = Path(args.corpus)
     try:

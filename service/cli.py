@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from service.errors import SourceguardError
+from service.core.errors import SourceguardError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_input(path: str, max_chars: int) -> str:
-    from service.drafts import decode_bytes
+    from service.drafts.validation import decode_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read()
@@ -57,7 +57,7 @@ def _read_input(path: str, max_chars: int) -> str:
 
 
 def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from service.engine import Engine
+    from service.pipeline.engine import Engine
 
     return Engine.create(
         model_name=getattr(args, "model", None), roster_path=getattr(args, "roster", None)
@@ -84,11 +84,11 @@ def cmd_sanitize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from service.evaluate import evaluate_dir, format_report
+    from evaluation.evaluate import evaluate_dir, format_report
 
     if not Path(args.dir).is_dir():
         raise CliError(f"{args.dir}: no such directory")
-    from service.engine import Engine
+    from service.pipeline.engine import Engine
 
     corpus_roster = Path(args.dir) / "roster.json"
     if args.roster:
@@ -121,7 +121,7 @@ def _hash_corpus_roster(path: Path):  # type: ignore[no-untyped-def]
     """A plain corpus roster, hashed in memory with a throwaway key (nothing written to disk)."""
     import secrets
 
-    from service.roster import Roster, build_roster
+    from service.pipeline.roster import Roster, build_roster
 
     try:
         plain = json.loads(path.read_text(encoding="utf-8"))
@@ -132,7 +132,7 @@ def _hash_corpus_roster(path: Path):  # type: ignore[no-untyped-def]
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from service.roster import import_plain_file, roster_key_from_env
+    from service.pipeline.roster import import_plain_file, roster_key_from_env
 
     count = import_plain_file(Path(args.plain), Path(args.output), roster_key_from_env())
     sys.stderr.write(f"wrote {count} roster entries (keyed digests only) to {args.output}\n")
@@ -161,8 +161,8 @@ def _env_int(name: str, default: int) -> int:
 
 def _service_store():  # type: ignore[no-untyped-def]
     """The configured store (SQLite in the data dir unless SOURCEGUARD_DATABASE_URL is set)."""
-    from service.config import Config
-    from service.store import open_store
+    from service.audit.store import open_store
+    from service.core.config import Config
 
     return open_store(Config.from_env().database_url)
 
@@ -170,8 +170,8 @@ def _service_store():  # type: ignore[no-untyped-def]
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
-    from service.config import Config
-    from service.server import run
+    from service.core.config import Config
+    from service.http.server import run
 
     host = args.host or os.environ.get("SOURCEGUARD_HOST", "").strip() or "127.0.0.1"
     port = args.port if args.port is not None else _env_int("SOURCEGUARD_PORT", 8080)
@@ -263,7 +263,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from service.store import ROLES
+    from service.audit.store import ROLES
 
     parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: fail closed, and never print a message that may hold text
-        from service.logs import exception_fields
+        from service.core.logs import exception_fields
 
         where = ", ".join(exception_fields(exc)["where"][-2:])
         sys.stderr.write(f"sourceguard: internal error ({type(exc).__name__} at {where})\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.nlp import SourceguardNlpEngine
+from service.pipeline.nlp import SourceguardNlpEngine
 
 
 @pytest.fixture(scope="session")
@@ -16,8 +16,8 @@ def nlp_engine() -> SourceguardNlpEngine:
 
 @pytest.fixture(scope="session")
 def engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.anonymize import Secrets
-    from service.engine import Engine
+    from service.pipeline.anonymize import Secrets
+    from service.pipeline.engine import Engine
 
     secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
     return Engine.create(secrets=secrets, allow_list=[])

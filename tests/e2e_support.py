@@ -77,7 +77,7 @@ def running_server(data_dir: Path) -> Iterator[Server]:
 
 
 def token_id(token: str) -> str:
-    """The id the audit log records for a token: ``sgt_<id>_<secret>`` (see service/store.py)."""
+    """The id the audit log records for a token: ``sgt_<id>_<secret>`` (see service/audit/store.py)."""
     prefix = "sgt_"
     assert token.startswith(prefix), "unexpected token format"
     return token[len(prefix) :].split("_", 1)[0]

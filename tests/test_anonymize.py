@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from policies.loader import Policy, load_policy
-from service.anonymize import (
+from service.core.config import derive_key
+from service.core.findings import Finding
+from service.pipeline.anonymize import (
     COVERED,
     Secrets,
     SecretsError,
@@ -19,8 +21,6 @@ from service.anonymize import (
     encrypt_value,
     placeholder_letters,
 )
-from service.config import derive_key
-from service.findings import Finding
 
 HASH_KEY = b"h" * 32
 AES_KEY = bytes(range(32))

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from service.anonymize import Secrets
-from service.app import create_app
-from service.config import KEY_PURPOSES, Config
-from service.engine import Engine
-from service.roster import Roster
-from service.store import StoreError
+from service.audit.store import StoreError
+from service.core.config import KEY_PURPOSES, Config
+from service.http.app import create_app
+from service.pipeline.anonymize import Secrets
+from service.pipeline.engine import Engine
+from service.pipeline.roster import Roster
 
 KEYS = {p: f"test-{p}-key-0123456789abcdef".encode() for p in KEY_PURPOSES}
 CJ_NAME = "Yara Mansour"
@@ -435,7 +435,7 @@ class FailingAppendStore:
 
 
 def test_audit_write_failure_returns_503_and_no_text(tmp_path: Path, nlp_engine: Any) -> None:
-    from service.store import open_store
+    from service.audit.store import open_store
 
     inner = open_store(f"sqlite:///{(tmp_path / 'sg.sqlite3').as_posix()}")
     token, _ = inner.create_token("e", "editor")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from service.audit import (
+from service.audit.records import (
     GENESIS_HASH,
     build_record,
     canonical_json,
@@ -17,7 +17,7 @@ from service.audit import (
     fingerprint,
     sha256_text,
 )
-from service.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.findings import Finding, PolicyInfo, ScreeningResult
 
 KEY = b"k" * 32
 # Invented names: the point is that they never reach a record.

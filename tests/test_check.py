@@ -16,9 +16,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from service.anonymize import Secrets
 from service.cli import main
-from service.engine import Engine
+from service.pipeline.anonymize import Secrets
+from service.pipeline.engine import Engine
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 SECRET = "check-test-secret-0123456789abcdef"
@@ -285,9 +285,9 @@ def test_server_mode(
 ) -> None:
     from werkzeug.serving import make_server
 
-    from service.app import create_app
-    from service.config import KEY_PURPOSES, Config
-    from service.roster import Roster
+    from service.core.config import KEY_PURPOSES, Config
+    from service.http.app import create_app
+    from service.pipeline.roster import Roster
 
     keys = {p: f"k-{p}-0123456789abcdef".encode() for p in KEY_PURPOSES}
     config = Config(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/s.sqlite3", keys=keys)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.check.markup import Extracted, LineIndex, extract, kind_for
+from service.drafts.markup import Extracted, LineIndex, extract, kind_for
 
 NAME = "Rami Haddad"
 

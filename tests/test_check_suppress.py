@@ -9,7 +9,7 @@ import pytest
 
 from service.check.rules import Violation
 from service.check.suppress import Baseline, BaselineEntry, parse_directives
-from service.errors import InputError
+from service.core.errors import InputError
 
 SECRET_REASON = "Rami Haddad agreed by phone"
 KEY = b"k" * 32

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from service.audit.store import open_store
 from service.cli import main
-from service.config import Config
-from service.store import open_store
+from service.core.config import Config
 
 SECRET = "cli-service-test-master-secret-0123456789"
 DB_NAME = "sourceguard.sqlite3"
@@ -278,10 +278,10 @@ def test_audit_verify_bad_format_exits_2(
 @pytest.fixture
 def no_server(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     """Replace gunicorn's entry point: a refused ``serve`` must never reach it."""
-    import service.server
+    import service.http.server
 
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(service.server, "run", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(service.http.server, "run", lambda *a, **k: calls.append(a))
     return calls
 
 

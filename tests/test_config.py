@@ -16,17 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from service.config import (
+from service.core.config import (
     ENV_VARS,
     KEY_PURPOSES,
     SECRET_FILE,
     Config,
     derive_key,
 )
-from service.errors import ConfigurationError
+from service.core.errors import ConfigurationError
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("service", "recognizers", "policies")
+SOURCE_DIRS = ("service", "recognizers", "policies", "evaluation")
 MASTER = "config-test-master-secret-0123456789"
 ENV_NAME_RE = re.compile(r"\bSOURCEGUARD_[A-Z][A-Z0-9_]*[A-Z0-9]\b")
 

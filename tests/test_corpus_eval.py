@@ -1,7 +1,7 @@
 """The development corpus (../shared/corpus next to the repository) scored end to end.
 
 Skipped when the corpus is not there (a fresh clone in CI) and, for the engine run, while
-``service.engine`` cannot be imported yet. Failure output carries fingerprints, never names.
+``service.pipeline.engine`` cannot be imported yet. Failure output carries fingerprints, never names.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.evaluate import (
+from evaluation.evaluate import (
     SOURCEGUARD,
     GoldDoc,
     evaluate_dir,
@@ -56,9 +56,9 @@ def test_reference_runs_match_the_corpus_readme() -> None:
 
 def test_engine_meets_the_targets_on_the_corpus() -> None:
     try:
-        from service.engine import Engine
+        from service.pipeline.engine import Engine
     except ImportError:
-        pytest.skip("service.engine is not available yet")
+        pytest.skip("service.pipeline.engine is not available yet")
 
     from service.cli import _hash_corpus_roster
 

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from service.evaluate import GoldDoc, GoldPerson
+from evaluation.evaluate import GoldDoc, GoldPerson
 from tests.server_process import postgres_unreachable_reason
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@
 Docker is not available where the tests run, so these tests read the files and check what a build
 or ``docker compose up`` would rely on: the compose structure, secrets that come only from the
 environment, every ``SOURCEGUARD_*`` variable being one the service reads
-(``service.config.ENV_VARS``), a non-root image that downloads nothing at run time, and COPY
+(``service.core.config.ENV_VARS``), a non-root image that downloads nothing at run time, and COPY
 sources and package data that exist and reach the image.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from service.config import ENV_VARS
+from service.core.config import ENV_VARS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -392,7 +392,7 @@ def test_compose_sets_only_variables_the_service_reads() -> None:
     env = _environment(_service(APP))
     unknown = sorted(n for n in env if n.startswith("SOURCEGUARD_") and n not in ENV_VARS)
     assert not unknown, (
-        f"service {APP!r} sets variables that service.config.ENV_VARS does not list: {unknown}"
+        f"service {APP!r} sets variables that service.core.config.ENV_VARS does not list: {unknown}"
     )
 
 
@@ -461,7 +461,7 @@ def test_dockerfile_sets_only_variables_the_service_reads() -> None:
     names = {n for k, a in _dockerfile() if k == "ENV" for n in _env_assignments(a)}
     unknown = sorted(n for n in names if n.startswith("SOURCEGUARD_") and n not in ENV_VARS)
     assert not unknown, (
-        f"Dockerfile ENV sets variables that service.config.ENV_VARS does not list: {unknown}"
+        f"Dockerfile ENV sets variables that service.core.config.ENV_VARS does not list: {unknown}"
     )
 
 
@@ -558,7 +558,8 @@ def test_dockerfile_copies_existing_paths_that_reach_the_build_context() -> None
                             f"{frel} is needed by the image but .dockerignore excludes it"
                         )
             copied.append(rel)
-    packages = _pyproject()["tool"]["setuptools"]["packages"]
+    include = _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [pattern.rstrip("*") for pattern in include]
     for needed in ("pyproject.toml", "README.md", *packages):
         assert any(needed == c or needed.startswith(c + "/") for c in copied), (
             f"Dockerfile does not COPY {needed}, which `pip install .` needs"
@@ -604,8 +605,9 @@ def test_package_data_is_installed_by_pip() -> None:
     for file in needed:
         rel = file.relative_to(ROOT)
         package, inner = rel.parts[0], "/".join(rel.parts[1:])
-        assert package in setuptools.get("packages", []), (
-            f"{package} is not in [tool.setuptools] packages"
+        include = setuptools["packages"]["find"]["include"]
+        assert any(fnmatchcase(package, pattern) for pattern in include), (
+            f"{package} is not found by [tool.setuptools.packages.find]"
         )
         globs = package_data.get(package, []) + package_data.get("*", [])
         assert any(fnmatchcase(inner, g) for g in globs), (

@@ -1,4 +1,4 @@
-"""Unit tests of the corpus scorer (service/evaluate.py) on invented articles and names."""
+"""Unit tests of the corpus scorer (evaluation/evaluate.py) on invented articles and names."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import InputError
-from service.evaluate import (
+from evaluation.evaluate import (
     EvaluationError,
     GoldCorpusError,
     GoldDoc,
@@ -27,7 +26,8 @@ from service.evaluate import (
     score_document,
     words,
 )
-from service.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.errors import InputError
+from service.core.findings import Finding, PolicyInfo, ScreeningResult
 
 # Invented names only.
 ARTICLE = (
@@ -382,7 +382,7 @@ def test_engine_adapter_and_failure_message() -> None:
 def test_plain_presidio_baseline_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
-    from service.evaluate import plain_presidio_sanitizer
+    from evaluation.evaluate import plain_presidio_sanitizer
 
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("network access attempted")

@@ -1,4 +1,4 @@
-"""service/openapi.yaml: a valid OpenAPI document that matches the Flask app.
+"""service/http/openapi.yaml: a valid OpenAPI document that matches the Flask app.
 
 The document must list exactly the app's routes, describe every error as problem+json, name the
 role each operation needs — and the app must behave as documented: a fake store with one token
@@ -16,12 +16,12 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from service.app import create_app
-from service.auth import ROLES
-from service.config import Config
-from service.roster import Roster
+from service.core.config import Config
+from service.http.app import create_app
+from service.http.auth import ROLES
+from service.pipeline.roster import Roster
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "service" / "openapi.yaml"
+SPEC_PATH = Path(__file__).resolve().parent.parent / "service" / "http" / "openapi.yaml"
 KEYS = {p: b"k" * 32 for p in ("roster", "audit", "hash", "encryption", "session")}
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 PROBLEM_MEDIA_TYPE = "application/problem+json"

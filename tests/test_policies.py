@@ -17,7 +17,7 @@ from policies.loader import (
     load_policy,
 )
 from recognizers.entities import ALL_TYPES
-from service.errors import ConfigurationError
+from service.core.errors import ConfigurationError
 
 SHIPPED = ["internal", "publish", "review", "strict"]
 

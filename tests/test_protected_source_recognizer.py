@@ -20,7 +20,7 @@ from recognizers.protected_source_recognizer import (
     _compose_keys,
     _units,
 )
-from service.roster import Roster
+from service.pipeline.roster import Roster
 
 KEY = b"test-roster-key-0123456789abcdef"
 S = PROTECTED_SOURCE

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from recognizers.name_keys import name_key, name_keys, token_keys
-from service.roster import (
+from service.pipeline.roster import (
     KEY_ENV,
     Roster,
     RosterError,

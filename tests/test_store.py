@@ -22,9 +22,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from service.audit import GENESIS_HASH, canonical_json, chain_hash
-from service.errors import ConfigurationError, InputError
-from service.store import Store, StoreConflict, StoreError, open_store
+from service.audit.records import GENESIS_HASH, canonical_json, chain_hash
+from service.audit.store import Store, StoreConflict, StoreError, open_store
+from service.core.errors import ConfigurationError, InputError
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "Sup3rS3cretPassw0rd"
@@ -189,7 +189,7 @@ def test_list_paging_iter_and_count(store: Store) -> None:
 
 
 def test_iter_audit_crosses_batches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("service.store.ITER_BATCH", 3)
+    monkeypatch.setattr("service.audit.store.ITER_BATCH", 3)
     for n in range(1, 8):
         store.append_audit(_body(n))
     assert [r["id"] for r in store.iter_audit()] == list(range(1, 8))

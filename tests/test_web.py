@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from service.anonymize import Secrets
-from service.app import create_app
-from service.config import KEY_PURPOSES, Config
-from service.engine import Engine
-from service.roster import Roster
-from service.web import jigsaw_warnings, segment
+from service.core.config import KEY_PURPOSES, Config
+from service.http.app import create_app
+from service.http.web import jigsaw_warnings, segment
+from service.pipeline.anonymize import Secrets
+from service.pipeline.engine import Engine
+from service.pipeline.roster import Roster
 
 KEYS = {p: f"web-{p}-key-0123456789abcdef".encode() for p in KEY_PURPOSES}
 DRAFT = (
@@ -237,7 +237,7 @@ def test_draft_is_not_stored(site: dict[str, Any]) -> None:
 
 
 def test_pages_use_no_external_resources() -> None:
-    root = Path(__file__).resolve().parents[1] / "service"
+    root = Path(__file__).resolve().parents[1] / "service" / "http"
     for path in [*root.joinpath("templates").iterdir(), *root.joinpath("static").iterdir()]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(src|href)=[\"']?(https?:)?//", text), path.name
@@ -251,7 +251,7 @@ def test_static_assets_are_served(site: dict[str, Any]) -> None:
 
 
 def test_segment_prefers_the_specific_finding() -> None:
-    from service.findings import Finding
+    from service.core.findings import Finding
 
     text = "a nurse from Douma spoke"
     source = Finding(0, 24, "ANONYMOUS_SOURCE", 0.6, "r", identity="S1")

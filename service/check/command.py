@@ -15,7 +15,7 @@ from service.check.files import discover
 from service.check.rules import level_at_least
 from service.check.runner import Run, fingerprint_key, run
 from service.check.settings import FAIL_LEVELS, FORMATS, STDIN_KINDS, CheckSettings, merge
-from service.errors import InputError
+from service.core.errors import InputError
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from service.check.markup import kind_for
 from service.check.settings import DEFAULT_EXCLUDES
-from service.errors import InputError
+from service.core.errors import InputError
+from service.drafts.markup import kind_for
 
 
 @dataclass(frozen=True)

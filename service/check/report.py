@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from service.check.rules import RULES, Violation
-from service.config import sourceguard_version
+from service.core.config import sourceguard_version
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -24,9 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from service.audit import fingerprint
+from service.audit.records import fingerprint
 from service.check.files import DraftFile
-from service.check.markup import Extracted, LineIndex, extract
 from service.check.rules import (
     JIGSAW_MIN_RISK,
     ROLE_LABELS,
@@ -34,9 +33,10 @@ from service.check.rules import (
     Violation,
 )
 from service.check.settings import CheckSettings
-from service.config import configured_model_name, derive_key, sourceguard_version
-from service.drafts import DEFAULT_MAX_CHARS, MAX_CHARS_ENV, decode_bytes
-from service.errors import ConfigurationError, InputError
+from service.core.config import configured_model_name, derive_key, sourceguard_version
+from service.core.errors import ConfigurationError, InputError
+from service.drafts.markup import Extracted, LineIndex, extract
+from service.drafts.validation import DEFAULT_MAX_CHARS, MAX_CHARS_ENV, decode_bytes
 
 CACHE_FORMAT = 1
 SECRET_ENV = "SOURCEGUARD_SECRET_KEY"
@@ -90,7 +90,7 @@ class LocalScreener:
     @property
     def engine(self) -> Any:
         if self._engine is None:
-            from service.engine import Engine
+            from service.pipeline.engine import Engine
 
             self._engine = Engine.create(
                 model_name=self.settings.model, roster_path=self.settings.roster
@@ -319,6 +319,6 @@ def run(
 def _roster_digest(settings: CheckSettings) -> str:
     if not settings.roster:
         return "none"
-    from service.roster import load_roster, roster_key_from_env
+    from service.pipeline.roster import load_roster, roster_key_from_env
 
     return load_roster(settings.roster, roster_key_from_env()).digest

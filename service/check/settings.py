@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from service.errors import InputError
+from service.core.errors import InputError
 
 CONFIG_ENV = "SOURCEGUARD_CONFIG"
 FORMATS = ("text", "json", "sarif", "github")

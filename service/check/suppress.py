@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.check.markup import LineIndex
 from service.check.rules import RULES, Violation
-from service.errors import InputError
+from service.core.errors import InputError
+from service.drafts.markup import LineIndex
 
 ALL = "all"
 KINDS = ("allow", "disable", "enable")

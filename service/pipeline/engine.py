@@ -38,20 +38,20 @@ from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
-from service.anonymize import Secrets, apply_policy
-from service.canonical import CanonicalText, Vocabulary, canonicalize
-from service.config import sourceguard_version
-from service.drafts import (  # noqa: F401  (decode_bytes re-exported for callers)
+from service.core.config import sourceguard_version
+from service.core.errors import ConfigurationError
+from service.core.findings import Finding, ScreeningResult
+from service.drafts.canonical import CanonicalText, Vocabulary, canonicalize
+from service.drafts.validation import (  # noqa: F401  (decode_bytes re-exported for callers)
     DEFAULT_MAX_CHARS,
     MAX_CHARS_ENV,
     decode_bytes,
     validate_text,
 )
-from service.errors import ConfigurationError
-from service.findings import Finding, ScreeningResult
-from service.identities import resolve
-from service.nlp import ModelUnavailableError, SourceguardNlpEngine
-from service.roster import Roster, load_roster, roster_key_from_env
+from service.pipeline.anonymize import Secrets, apply_policy
+from service.pipeline.identities import resolve
+from service.pipeline.nlp import ModelUnavailableError, SourceguardNlpEngine
+from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 
@@ -179,7 +179,7 @@ class Engine:
 
     # -- the flow -----------------------------------------------------------------------------
     def canonical(self, text: str, fmt: str | None = None) -> CanonicalText:
-        """The canonical reading every later stage sees (see ``service.canonical``)."""
+        """The canonical reading every later stage sees (see ``service.drafts.canonical``)."""
         return canonicalize(text, fmt, self.vocabulary)
 
     def recognize(self, text: str) -> list[RecognizerResult]:

@@ -7,7 +7,7 @@ text. The fingerprint lets an auditor who holds the audit key check whether a gi
 seen, and lets records be correlated across drafts; without the key it reveals nothing.
 
 Records are chained: each stored record carries the hash of its predecessor, so an edited,
-deleted, inserted or reordered record breaks the chain (``service.store`` writes and verifies
+deleted, inserted or reordered record breaks the chain (``service.audit.store`` writes and verifies
 it). This module only builds and hashes records; it does no I/O.
 """
 
@@ -19,7 +19,7 @@ import json
 import unicodedata
 from typing import Any
 
-from service.findings import ScreeningResult
+from service.core.findings import ScreeningResult
 
 GENESIS_HASH = "sha256:" + "0" * 64
 """The ``prev_hash`` of the first record in a chain."""

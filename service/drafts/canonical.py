@@ -30,7 +30,7 @@ from functools import cache
 
 import regex
 
-from service.check.markup import Extracted, extract
+from service.drafts.markup import Extracted, extract
 
 FORMATS: tuple[str, ...] = ("auto", "plain", "markdown", "html")
 """Values of the ``format`` field / ``--format`` flag; ``auto`` detects."""

@@ -17,7 +17,7 @@ import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc
 
-from service.config import (  # noqa: F401  (re-exported: callers know them from here)
+from service.core.config import (  # noqa: F401  (re-exported: callers know them from here)
     DEFAULT_MODEL,
     MODEL_ENV,
     configured_model_name,

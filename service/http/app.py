@@ -18,14 +18,14 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from service import logs
-from service.anonymize import Secrets
-from service.config import Config
-from service.errors import ConfigurationError
-from service.metrics import Metrics
-from service.problems import Problem, problem_response
-from service.roster import Roster
-from service.state import ServiceState
+from service.core import logs
+from service.core.config import Config
+from service.core.errors import ConfigurationError
+from service.http.metrics import Metrics
+from service.http.problems import Problem, problem_response
+from service.http.state import ServiceState
+from service.pipeline.anonymize import Secrets
+from service.pipeline.roster import Roster
 
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -60,9 +60,9 @@ def create_app(
     _load_engine(state, engine)
     app.extensions["sourceguard"] = state
 
-    from service.api import bp as api_bp
-    from service.ops import bp as ops_bp
-    from service.web import bp as web_bp
+    from service.http.api import bp as api_bp
+    from service.http.ops import bp as ops_bp
+    from service.http.web import bp as web_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
@@ -78,7 +78,7 @@ def create_app(
 
 
 def _open_store(state: ServiceState, store: Any) -> None:
-    from service.store import StoreError, open_store
+    from service.audit.store import StoreError, open_store
 
     if store is not None:
         state.store = store
@@ -91,7 +91,7 @@ def _open_store(state: ServiceState, store: Any) -> None:
 
 
 def _load_engine(state: ServiceState, engine: Any) -> None:
-    from service.engine import Engine
+    from service.pipeline.engine import Engine
 
     if engine is not None:
         state.engine = engine

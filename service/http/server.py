@@ -16,8 +16,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-# Not from service.metrics: prometheus_client must not be imported before the env var is set.
-from service.config import METRICS_DIR_ENV as MULTIPROC_ENV
+# Not from service.http.metrics: prometheus_client must not be imported before the env var is set.
+from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
 
 
 class SourceguardServer(BaseApplication):  # type: ignore[misc]
@@ -30,7 +30,7 @@ class SourceguardServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from service.app import create_app
+        from service.http.app import create_app
 
         return create_app()
 

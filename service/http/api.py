@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from policies.loader import NAME_RE, PolicyError, list_policies, load_policy
-from service.auth import require
-from service.problems import Problem
-from service.roster import RosterError
-from service.state import ServiceState
+from service.http.auth import require
+from service.http.problems import Problem
+from service.http.state import ServiceState
+from service.pipeline.roster import RosterError
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 
@@ -205,7 +205,7 @@ def audit_verify() -> Response:
 
 
 def _store_call(call: Any) -> Any:
-    from service.store import StoreError
+    from service.audit.store import StoreError
 
     try:
         return call(state().store_or_503())

@@ -27,10 +27,10 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
 from recognizers.entities import PERSON_TYPES, precedence
-from service.canonical import read_text
-from service.config import derive_key, parse_aes_key
-from service.errors import ConfigurationError
-from service.findings import Finding
+from service.core.config import derive_key, parse_aes_key
+from service.core.errors import ConfigurationError
+from service.core.findings import Finding
+from service.drafts.canonical import read_text
 
 HASH_KEY_ENV = "SOURCEGUARD_HASH_KEY"
 SECRET_KEY_ENV = "SOURCEGUARD_SECRET_KEY"

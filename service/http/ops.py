@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, current_app, jsonify
 
-from service.metrics import CONTENT_TYPE
-from service.problems import Problem
+from service.http.metrics import CONTENT_TYPE
+from service.http.problems import Problem
 
 bp = Blueprint("ops", __name__)
 
@@ -44,7 +44,7 @@ def metrics() -> Response:
 @cache
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3 document shipped next to this module (parsed once per process)."""
-    text = resources.files("service").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    text = resources.files("service.http").joinpath("openapi.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 

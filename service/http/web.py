@@ -44,12 +44,12 @@ from recognizers.entities import (
     QUASI_IDENTIFIER,
     SOCIAL_HANDLE,
 )
-from service.audit import fingerprint
-from service.drafts import decode_bytes
-from service.errors import InputError
-from service.findings import Finding, ScreeningResult
-from service.problems import Problem
-from service.state import ServiceState
+from service.audit.records import fingerprint
+from service.core.errors import InputError
+from service.core.findings import Finding, ScreeningResult
+from service.drafts.validation import decode_bytes
+from service.http.problems import Problem
+from service.http.state import ServiceState
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -263,7 +263,7 @@ def _draft_from_form() -> tuple[str, str | None]:
         except InputError as exc:
             raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
         if kind == "html":
-            from service.check.markup import extract
+            from service.drafts.markup import extract
 
             return extract(text, "html").text, "The HTML file was reduced to its text."
         return text, None

@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from service.errors import ConfigurationError
+from service.core.errors import ConfigurationError
 
 ENV_VARS: dict[str, tuple[str, str]] = {
     "SOURCEGUARD_DATA_DIR": ("./data", "directory for the SQLite audit store and generated keys"),

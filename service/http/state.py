@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.loader import NAME_RE, PolicyError, Rule, list_policies, load_policy
-from service import logs
-from service.audit import build_record
-from service.config import Config
-from service.engine import Engine
-from service.errors import ConfigurationError, InputError
-from service.findings import ScreeningResult
-from service.metrics import Metrics
-from service.problems import Problem
-from service.roster import Roster, RosterError
-from service.store import Store, StoreConflict, StoreError
+from service.audit.records import build_record
+from service.audit.store import Store, StoreConflict, StoreError
+from service.core import logs
+from service.core.config import Config
+from service.core.errors import ConfigurationError, InputError
+from service.core.findings import ScreeningResult
+from service.http.metrics import Metrics
+from service.http.problems import Problem
+from service.pipeline.engine import Engine
+from service.pipeline.roster import Roster, RosterError
 
 ROSTER_CAS_ATTEMPTS = 5
 

@@ -5,7 +5,7 @@ one host, several worker processes) and PostgreSQL (shared by replicas). Each wo
 opens its own ``Store``; a store is thread-safe (every call borrows a connection from a small
 per-process pool, and the database serializes writers).
 
-What is stored holds no names: audit records are built by ``service.audit`` (digests and keyed
+What is stored holds no names: audit records are built by ``service.audit.records`` (digests and keyed
 fingerprints only), tokens are kept as SHA-256 digests, the roster document holds keyed digests.
 Error messages name the kind of problem, never stored values, and never a database password:
 they reach /readyz, logs and problem+json responses.
@@ -39,8 +39,8 @@ import psycopg.conninfo
 import psycopg.errors
 from psycopg.pq import TransactionStatus
 
-from service.audit import GENESIS_HASH, canonical_json, chain_hash
-from service.errors import ConfigurationError, InputError
+from service.audit.records import GENESIS_HASH, canonical_json, chain_hash
+from service.core.errors import ConfigurationError, InputError
 
 DEFAULT_PREFIX = "sg_"
 ROLES = ("editor", "auditor", "admin")
@@ -374,7 +374,7 @@ class Store:
 
     # -- audit -----------------------------------------------------------------------------------
     def append_audit(self, body: dict[str, Any], time: str | None = None) -> dict[str, Any]:
-        """Chain ``body`` (from ``service.audit.build_record``) onto the log; the stored record."""
+        """Chain ``body`` (from ``service.audit.records.build_record``) onto the log; the stored record."""
         if not isinstance(body, dict):
             raise TypeError("audit record body must be a dict")
         if RESERVED_RECORD_KEYS & body.keys():

@@ -33,7 +33,7 @@ from recognizers.person_mentions import (
     WORD_RE,
     is_article_word,
 )
-from service.findings import Finding
+from service.core.findings import Finding
 
 STRONG_AT_RISK = 0.6
 """At-risk evidence below this score (quoted to the outlet, nothing more) never outranks a public role."""

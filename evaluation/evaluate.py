@@ -48,8 +48,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from service.errors import ConfigurationError, InputError
-from service.findings import Finding
+from service.core.errors import ConfigurationError, InputError
+from service.core.findings import Finding
 
 PSEUDONYM_ENTITY = "PSEUDONYM"
 GOLD_CLASSES = frozenset({"at_risk", "pseudonym", "public", "ignore"})
@@ -521,7 +521,7 @@ class PlainPresidio:
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
         from presidio_anonymizer import AnonymizerEngine
 
-        from service.nlp import configured_model_name
+        from service.pipeline.nlp import configured_model_name
 
         self.model_name = model_name or configured_model_name()
         # Presidio's SpacyNlpEngine would try to *download* a missing model; refuse instead.

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from service.problems import Problem
-from service.store import ROLES  # noqa: F401  (re-exported: the roles live with the tokens)
+from service.audit.store import ROLES  # noqa: F401  (re-exported: the roles live with the tokens)
+from service.http.problems import Problem
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sourceguard"'}
 

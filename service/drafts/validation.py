@@ -5,7 +5,7 @@ Kept apart from the engine so front ends can refuse bad input without importing 
 
 from __future__ import annotations
 
-from service.errors import InputError
+from service.core.errors import InputError
 
 MAX_CHARS_ENV = "SOURCEGUARD_MAX_CHARS"
 DEFAULT_MAX_CHARS = 2_000_000

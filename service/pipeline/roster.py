@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from recognizers.name_keys import name_key, name_keys, name_parts, token_keys
-from service.errors import ConfigurationError
+from service.core.errors import ConfigurationError
 
 ROSTER_FORMAT = "sourceguard-roster"
 ROSTER_VERSION = 1

@@ -1,0 +1,3 @@
+"""Persistence: audit records with keyed fingerprints, the store backends (SQLite,
+PostgreSQL: audit chain, tokens, sessions, roster entries).
+"""
