@@ -174,7 +174,7 @@ def test_bad_override_values_are_refused(site: dict[str, Any]) -> None:
             "draft.html",
             f"<html><body><p>{DRAFT}</p></body></html>".encode(),
             200,
-            "reduced to its text",
+            "screened as HTML",
         ),
         ("draft.pdf", b"%PDF-1.4", 415, "upload a .txt"),
         ("draft.txt", b"\x00\x01binary", 422, "binary"),

@@ -51,11 +51,12 @@ PLACEHOLDER_RE = re.compile(
 MIN_CASE_BLOCK_LETTERS = 6
 MIN_LOWER_BLOCK_WORDS = 3
 
-_HTML_HINT_RE = re.compile(
-    r"<(?:!doctype|html|body|p|div|br|span|a\s|b>|i>|em>|strong>|h[1-6]|ul|ol|li|table|article|section)\b"
-    r"|&(?:[a-z]{2,8}|#\d{2,7}|#x[0-9a-f]{2,6});",
+_HTML_TAG_HINT_RE = re.compile(
+    r"<(?:!doctype|html|body|p|div|br|span|a|b|i|em|strong|h[1-6]|ul|ol|li|table|article|section)"
+    r"[\s/>]",
     re.I,
 )
+_ENTITY_HINT_RE = re.compile(r"&(?:[a-z]{2,8}|#\d{2,7}|#x[0-9a-f]{2,6});", re.I)
 _MARKDOWN_HINT_RE = re.compile(
     r"^(?:#{1,6} |[-*+] |\d{1,3}\. |> |---$|```)|\[[^\]\n]+\]\([^)\n]+\)|\*\*[^*\n]+\*\*|`[^`\n]+`",
     re.M,
@@ -63,12 +64,15 @@ _MARKDOWN_HINT_RE = re.compile(
 
 
 def detect_format(text: str) -> str:
-    """HTML if it has tags or entities, Markdown if it has Markdown syntax, else plain."""
+    """HTML if it has tags, Markdown if it has Markdown syntax (entities are Markdown too),
+    HTML if it has only entities, else plain."""
     head = text[:20000]
-    if _HTML_HINT_RE.search(head):
+    if _HTML_TAG_HINT_RE.search(head):
         return "html"
     if _MARKDOWN_HINT_RE.search(head):
         return "markdown"
+    if _ENTITY_HINT_RE.search(head):
+        return "html"
     return "plain"
 
 
@@ -144,6 +148,21 @@ class CanonicalText:
     """1 for each original character that is visible content (not markup)."""
     placeholders: list[tuple[int, int]] = field(default_factory=list)
     """Canonical spans of sourceguard's own placeholders (never names)."""
+    targets: list[tuple[int, int]] = field(default_factory=list)
+    """Original spans of link targets and front-matter slugs (see ``markup.Extracted``)."""
+
+    def in_target(self, start: int, end: int) -> bool:
+        """Whether original ``[start, end)`` lies inside a link target or slug."""
+        import bisect
+
+        i = bisect.bisect_right(self.targets, (start, len(self.original) + 1)) - 1
+        return i >= 0 and self.targets[i][0] <= start and end <= self.targets[i][1]
+
+    def target_words(self) -> Iterable[tuple[int, int, str]]:
+        """(start, end, word) of the letter runs of every link target and slug."""
+        for start, end in self.targets:
+            for m in _TARGET_WORD_RE.finditer(self.original, start, end):
+                yield m.start(), m.end(), m.group()
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original span of canonical ``[start, end)``, invisible neighbours included."""
@@ -180,6 +199,14 @@ class CanonicalText:
             i = j
         return pieces or [(start, end)]
 
+    def reading(self, start: int, end: int) -> str:
+        """The canonical text of an original span (for fingerprints: variants digest alike)."""
+        import bisect
+
+        i = bisect.bisect_left(self.ends, start + 1)
+        j = bisect.bisect_left(self.starts, end)
+        return self.text[i:j] if i < j else read_text(self.original[start:end])
+
     def in_placeholder(self, start: int, end: int) -> bool:
         """Whether canonical ``[start, end)`` lies inside one of our own placeholders."""
         import bisect
@@ -208,7 +235,9 @@ def canonicalize(
             if w:
                 covered[o : o + w] = b"\x01" * w
     placeholders = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
-    return CanonicalText(original, text, starts, ends, fmt, covered, placeholders)
+    return CanonicalText(
+        original, text, starts, ends, fmt, covered, placeholders, extracted.targets
+    )
 
 
 def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
@@ -246,6 +275,7 @@ def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
 
 
 _WORD_CHAR = re.compile(r"\w")
+_TARGET_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def _join_line_breaks(chars: list[str], starts: list[int], ends: list[int]) -> None:

@@ -139,6 +139,7 @@ class ServiceState:
         request_id: str,
         details: dict[str, Any] | Callable[[ScreeningResult], dict[str, Any]] | None = None,
         overrides: Mapping[str, Rule] | None = None,
+        fmt: str | None = None,
     ) -> tuple[ScreeningResult, dict[str, Any]]:
         """Screen and audit. ``details`` may be computed from the result (before it is audited);
         ``overrides`` are an editor's per-identity decisions."""
@@ -147,7 +148,7 @@ class ServiceState:
         with self.lock:
             self.refresh_roster()
             try:
-                result = engine.screen(text, policy, apply=apply, overrides=overrides)
+                result = engine.screen(text, policy, apply=apply, overrides=overrides, fmt=fmt)
             except PolicyError as exc:
                 raise _policy_problem(policy, exc) from None
             except InputError as exc:

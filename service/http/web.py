@@ -59,7 +59,7 @@ WEB_ROLES = ("editor", "admin")
 MAX_REASON_CHARS = 500
 OVERRIDE_CHOICES = {"keep": "keep the name", "redact": "replace with a placeholder"}
 UPLOAD_KINDS = {
-    ".txt": "text",
+    ".txt": "plain",
     ".md": "markdown",
     ".markdown": "markdown",
     ".html": "html",
@@ -215,7 +215,7 @@ def screen() -> Any:
         return redirect(url_for("web.login_form"), code=303)
     check_csrf()
     policy = request.form.get("policy") or DEFAULT_POLICY
-    text, notice = _draft_from_form()
+    text, notice, fmt = _draft_from_form()
     requested, errors = _requested_overrides()
     rules = {identity: _override_rule(action) for identity, (action, _) in requested.items()}
     if errors:
@@ -229,6 +229,7 @@ def screen() -> Any:
             request_id=g.request_id,
             overrides=rules,
             details=_override_details(text, requested if not errors else {}),
+            fmt=fmt,
         )
     except Problem as problem:
         if problem.status in (404, 422):
@@ -249,8 +250,12 @@ def screen() -> Any:
     )
 
 
-def _draft_from_form() -> tuple[str, str | None]:
-    """The pasted text, or the uploaded file (HTML reduced to its text); 422 if unusable."""
+def _draft_from_form() -> tuple[str, str | None, str]:
+    """The pasted text or the uploaded file, with its format; 422 if unusable.
+
+    An uploaded HTML or Markdown file is screened as such (the engine reads its visible text)
+    and its sanitized copy keeps its markup; pasted text has its format detected.
+    """
     upload = request.files.get("file")
     max_chars = state().engine_or_503().max_chars
     if upload is not None and upload.filename:
@@ -262,12 +267,11 @@ def _draft_from_form() -> tuple[str, str | None]:
             text = decode_bytes(upload.read(), max_chars)
         except InputError as exc:
             raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
-        if kind == "html":
-            from service.drafts.markup import extract
-
-            return extract(text, "html").text, "The HTML file was reduced to its text."
-        return text, None
-    return request.form.get("text", ""), None
+        notice = (
+            "The HTML file was screened as HTML; its markup is kept." if kind == "html" else None
+        )
+        return text, notice, kind
+    return request.form.get("text", ""), None, "auto"
 
 
 def _requested_overrides() -> tuple[dict[str, tuple[str, str]], list[str]]:

@@ -234,12 +234,15 @@ def apply_policy(
     secrets: Secrets,
     overrides: Mapping[str, Rule] | None = None,
     segments: Callable[[int, int], list[tuple[int, int]]] | None = None,
+    in_target: Callable[[int, int], bool] | None = None,
 ) -> tuple[str, list[Finding]]:
     """Set ``action``/``replacement`` on every finding and return the sanitized text.
 
     ``segments`` splits a replaced span into its visible pieces (``CanonicalText.segments``):
     the replacement goes into the first piece, the others are removed, and the markup between
-    them stays, so a sanitized HTML or Markdown draft keeps its own tags.
+    them stays, so a sanitized HTML or Markdown draft keeps its own tags. ``in_target`` tells a
+    span inside a link target or slug, where the replacement is written as a slug
+    (``citizen-journalist-a``) so the address stays an address.
 
     ``overrides`` maps an identity id to the rule an editor chose for all of its mentions
     (keep a name the source agreed to publish, or replace one the policy keeps).
@@ -301,11 +304,14 @@ def apply_policy(
     for start, end, i in reversed(regions):
         pieces.append(text[end:cursor])
         parts = segments(start, end) if segments else [(start, end)]
+        replacement = findings[i].replacement or ""
+        if in_target is not None and in_target(start, end):
+            replacement = slug(replacement)
         inner: list[str] = []
         last = start
         for n, (a, b) in enumerate(parts):
             inner.append(text[last:a])
-            inner.append(findings[i].replacement or "" if n == 0 else "")
+            inner.append(replacement if n == 0 else "")
             last = b
         inner.append(text[last:end])
         pieces.append("".join(inner))
@@ -321,6 +327,11 @@ def apply_policy(
         if rules[i].action in CHANGING_ACTIONS or inside:
             _add_reason(f, COVERED)
     return "".join(reversed(pieces)), findings
+
+
+def slug(replacement: str) -> str:
+    """A replacement as it is written inside an address: ``[person A]`` → ``person-a``."""
+    return re.sub(r"[^a-z0-9]+", "-", replacement.lower()).strip("-") or "x"
 
 
 def _generalized(rule: Rule, kind: str | None) -> str:

@@ -9,6 +9,7 @@ a half-built engine (fail closed).
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from recognizers.entities import (
     RISK_LEVELS,
 )
 from recognizers.handle_recognizer import HandleRecognizer
+from recognizers.name_keys import name_parts, token_keys
 from recognizers.person_recognizer import PersonRecognizer
 from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
@@ -54,6 +56,8 @@ from service.pipeline.nlp import ModelUnavailableError, SourceguardNlpEngine
 from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
+MIN_TARGET_KEY = 3
+"""Shortest name-word key looked for in link targets and slugs."""
 
 
 class _NoContextEnhancer(ContextAwareEnhancer):
@@ -202,8 +206,10 @@ class Engine:
         results = _outside_placeholders(canonical, self.recognize(canonical.text))
         findings, _ = resolve(canonical.text, results)
         findings.extend(_other_findings(results))
+        names = _name_keys_of(canonical.text, findings)
         for f in findings:
             f.start, f.end = canonical.to_original(f.start, f.end)
+        findings.extend(_target_mentions(canonical, names))
         findings.sort(key=lambda f: (f.start, -f.end, f.entity_type))
         return findings
 
@@ -222,7 +228,13 @@ class Engine:
         canonical = self.canonical(text, fmt)
         findings = self.find_canonical(canonical)
         sanitized, findings = apply_policy(
-            text, findings, chosen, self.secrets, overrides, segments=canonical.segments
+            text,
+            findings,
+            chosen,
+            self.secrets,
+            overrides,
+            segments=canonical.segments,
+            in_target=canonical.in_target if canonical.targets else None,
         )
         return ScreeningResult(
             sanitized_text=sanitized if apply else text,
@@ -242,6 +254,56 @@ class Engine:
     ) -> ScreeningResult:
         """Findings and the actions the policy *would* take; the text is returned unchanged."""
         return self.screen(text, policy, apply=False, fmt=fmt)
+
+
+def _name_keys_of(text: str, findings: list[Finding]) -> dict[str, Finding]:
+    """Name-word key → the person finding it belongs to (for link targets and slugs)."""
+    out: dict[str, Finding] = {}
+    for f in findings:
+        if f.entity_type in PERSON_TYPES and f.identity:
+            for part in name_parts(text[f.start : f.end]):
+                for key in token_keys(part):
+                    if len(key) >= MIN_TARGET_KEY:
+                        out.setdefault(key, f)
+    return out
+
+
+def _target_mentions(canonical: CanonicalText, names: dict[str, Finding]) -> list[Finding]:
+    """The same names inside link targets and slugs ("/karim-al-sabbagh-interview").
+
+    Consecutive matching words of one identity (with particles between) become one mention.
+    """
+    if not names or not canonical.targets:
+        return []
+    out: list[Finding] = []
+    last: Finding | None = None
+    for start, end, word in canonical.target_words():
+        parts = name_parts(word)
+        if not parts:
+            continue  # "al", "bin": joins a neighbouring match, never matches alone
+        owner = next((names[k] for k in token_keys(parts[0]) if k in names), None)
+        if owner is None:
+            last = None
+            continue
+        gap = canonical.original[last.end : start] if last else ""
+        if last is not None and last.identity == owner.identity and _slug_gap(gap):
+            last.end = end
+            continue
+        last = Finding(
+            start=start,
+            end=end,
+            entity_type=owner.entity_type,
+            score=owner.score,
+            recognizer=owner.recognizer,
+            reasons=[f"another mention of {owner.identity} (in a link target or slug)"],
+            identity=owner.identity,
+        )
+        out.append(last)
+    return out
+
+
+def _slug_gap(gap: str) -> bool:
+    return len(gap) < 12 and not name_parts(re.sub(r"[^\w]+", " ", gap).strip() or "-")
 
 
 def _outside_placeholders(
