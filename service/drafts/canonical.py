@@ -449,7 +449,8 @@ def _recase(word: str, known: dict[str, str], sentence_start: bool, vocabulary: 
     lower = word.lower()
     form = known.get(lower)
     if form is None:
-        form = lower if _is_common(lower, vocabulary) else _capitalize(lower)
+        common = _is_common(lower, vocabulary) or _is_article(lower)
+        form = lower if common else _capitalize(lower)
     if sentence_start:
         form = form[:1].upper() + form[1:]
     return form

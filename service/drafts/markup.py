@@ -473,6 +473,7 @@ class _Inline:
         self.src, self.origin, self.widths, self.out = src, origin, widths, out
         self.markdown = markdown
         self.in_head = False
+        self.open_runs: dict[str, int] = {}
 
     def run(self) -> None:
         self.scan(0, len(self.src), self.out)
@@ -504,6 +505,7 @@ class _Inline:
             while j < end and self.src[j] == "\n":
                 j += 1
             out.para(self.origin[i])
+            self.open_runs.clear()  # emphasis never spans paragraphs
             return j
         if out.chars and not out.chars[-1].isspace():
             out.put(" ", self.origin[i], self.widths[i])
@@ -639,7 +641,7 @@ class _Inline:
         elif ch in "*_~":
             run = _run(src, i, end, ch)
             if self.is_emphasis(i, run, end):
-                return i + run
+                return i + run  # a delimiter that opens or closes emphasis: markup
             for k in range(i, i + run):
                 out.put(ch, self.origin[k], self.widths[k])
             return i + run
@@ -647,10 +649,36 @@ class _Inline:
         return i + 1
 
     def is_emphasis(self, i: int, run: int, end: int) -> bool:
-        """CommonMark delimiter-run rules: intraword ``_`` (snake_case, handles) is text."""
+        """A delimiter run that pairs: it closes an open one, or opens one that closes later in
+        the paragraph. A lone ``*`` ("Iryna*", a footnote mark) is text."""
+        ch = self.src[i]
+        can_open, can_close = self.flanking(i, run)
+        if can_close and self.open_runs.get(ch, 0) > 0:
+            self.open_runs[ch] -= 1
+            return True
+        if can_open and self.closes_later(i + run, end, ch):
+            self.open_runs[ch] = self.open_runs.get(ch, 0) + 1
+            return True
+        return False
+
+    def closes_later(self, i: int, end: int, ch: str) -> bool:
+        """A closing run of ``ch`` before the paragraph ends (bounded look-ahead)."""
+        stop = min(end, i + MAX_LINK_TEXT)
+        blank = self.src.find("\n\n", i, stop)
+        stop = stop if blank < 0 else blank
+        j = self.src.find(ch, i, stop)
+        while j >= 0:
+            run = _run(self.src, j, stop, ch)
+            if self.flanking(j, run)[1]:
+                return True
+            j = self.src.find(ch, j + run, stop)
+        return False
+
+    def flanking(self, i: int, run: int) -> tuple[bool, bool]:
+        """CommonMark (can open, can close): intraword ``_`` (snake_case, handles) is text."""
         ch = self.src[i]
         if ch == "~" and run < 2:
-            return False
+            return False, False
         before = self.src[i - 1] if i > 0 else " "
         after = self.src[i + run] if i + run < len(self.src) else " "
         left = not after.isspace() and (
@@ -660,10 +688,10 @@ class _Inline:
             not _is_punct(before) or after.isspace() or _is_punct(after)
         )
         if ch == "_":
-            return (left and (not right or _is_punct(before))) or (
-                right and (not left or _is_punct(after))
+            return left and (not right or _is_punct(before)), right and (
+                not left or _is_punct(after)
             )
-        return left or right
+        return left, right
 
     def link(self, i: int, end: int) -> tuple[int, int, tuple[int, int] | None, int] | None:
         """``[text](dest "title")``, ``[text][ref]`` or ``[text][]``: text span, title, end."""
