@@ -85,7 +85,9 @@ def test_nfd_accents_compose(name: str) -> None:
 
 def test_line_break_inside_a_name_is_joined() -> None:
     assert canonicalize("said Karim\nal-Sabbagh, who", "plain").text == "said Karim al-Sabbagh, who"
-    assert canonicalize("said Karim al-\nSabbagh, who", "plain").text == "said Karim al-Sabbagh, who"
+    assert (
+        canonicalize("said Karim al-\nSabbagh, who", "plain").text == "said Karim al-Sabbagh, who"
+    )
     # a blank line stays a block boundary
     assert canonicalize("said Karim\n\nSabbagh", "plain").text == "said Karim\n\nSabbagh"
 
@@ -93,7 +95,9 @@ def test_line_break_inside_a_name_is_joined() -> None:
 def test_case_restoration_of_blocks_and_runs() -> None:
     vocabulary = Vocabulary(["army", "came", "night", "told", "citizen", "journalist"])
     assert (
-        restore_case("CITIZEN JOURNALIST KARIM AL-SABBAGH TOLD US THE ARMY CAME AT NIGHT", vocabulary)
+        restore_case(
+            "CITIZEN JOURNALIST KARIM AL-SABBAGH TOLD US THE ARMY CAME AT NIGHT", vocabulary
+        )
         == "Citizen journalist Karim al-Sabbagh told us the army came at night"
     )
     assert (

@@ -336,13 +336,17 @@ def restore_case(text: str, vocabulary: Vocabulary | None = None) -> str:
     case when it is ordinary English (spaCy's vocabulary of common words) and capitalized when
     it is not, and the first word of a sentence is capitalized. Same length, so offsets hold.
     """
+    vocabulary = vocabulary or _default_vocabulary()
     blocks = [m for m in _BLOCK_RE.finditer(text) if _block_case(m.group())]
     runs = _caps_runs(text, blocks)
-    if not blocks and not runs:
+    strays = _lowercase_strays(text, blocks, vocabulary)
+    if not blocks and not runs and not strays:
         return text
     known = _document_casing(text, blocks)
-    vocabulary = vocabulary or _default_vocabulary()
     chars = list(text)
+    for start, end in strays:
+        # a lower-case word no English vocabulary knows ("we met sasha koval"): read as a name
+        chars[start] = text[start].upper()
     for start, end in runs:
         # capitals inside normal prose ("journalist KARIM AL-SABBAGH told"): a name, re-cased
         for m in _CASE_WORD_RE.finditer(text, start, end):
@@ -367,6 +371,34 @@ def restore_case(text: str, vocabulary: Vocabulary | None = None) -> str:
             if len(cased) == len(word):
                 chars[m.start() : m.end()] = cased
     return "".join(chars)
+
+
+RICH_VOCABULARY = 10_000
+"""Below this many known words (no model tables) unknown lower-case words are left alone."""
+_LOWER_WORD_RE = regex.compile(
+    r"(?<![\p{L}\p{M}\d@#/._'’\\])\p{Ll}{3,}(?![\p{L}\p{M}\d@/_'’]|\.[\p{L}\d])"
+)
+
+
+def _lowercase_strays(
+    text: str, blocks: list[re.Match[str]], vocabulary: Vocabulary
+) -> list[tuple[int, int]]:
+    """Lower-case words in normally cased prose that are not ordinary English (a name typed in
+    lower case). Not in addresses, handles, paths or code-like words."""
+    if len(vocabulary.words) < RICH_VOCABULARY:
+        return []
+    spans = [(b.start(), b.end()) for b in blocks]
+    out: list[tuple[int, int]] = []
+    k = 0
+    for m in _LOWER_WORD_RE.finditer(text):
+        while k < len(spans) and spans[k][1] <= m.start():
+            k += 1
+        if k < len(spans) and spans[k][0] <= m.start():
+            continue
+        word = m.group()
+        if word not in vocabulary and not _is_article(word):
+            out.append((m.start(), m.end()))
+    return out
 
 
 _CAPS_RUN_RE = regex.compile(
