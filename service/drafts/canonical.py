@@ -344,7 +344,7 @@ def restore_case(text: str, vocabulary: Vocabulary | None = None) -> str:
         return text
     known = _document_casing(text, blocks)
     chars = list(text)
-    for start, end in strays:
+    for start, _end in strays:
         # a lower-case word no English vocabulary knows ("we met sasha koval"): read as a name
         chars[start] = text[start].upper()
     for start, end in runs:
