@@ -358,3 +358,42 @@ def test_sanitize_is_idempotent_on_the_corpora(engine: Engine, path: Path) -> No
     twice = engine.sanitize(once)
     assert twice.sanitized_text == once
     assert at_risk_changes(engine.analyze(once)) == []
+
+
+def test_check_flags_names_in_code_link_targets_and_slugs(
+    check_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    md = (
+        "---\ntitle: Queues\nslug: yara-mansour-interview\n---\n\n"
+        "Citizen journalist Yara Mansour filmed the queue.\n\n"
+        "See [the video](/v/yara-mansour) and `Mansour` in the notes.\n"
+    )
+    (check_env / "post.md").write_text(md, encoding="utf-8")
+    code, report = run_check(capsys, "post.md")
+    assert code == 1
+    places = {(v["line"], v["column"]) for v in report["violations"] if v["rule"] == "SG002"}
+    lines = md.split("\n")
+
+    def at(line: int, needle: str) -> tuple[int, int]:
+        return line, lines[line - 1].index(needle) + 1
+
+    assert at(3, "yara-mansour") in places  # the slug
+    assert at(6, "Yara Mansour") in places  # the prose
+    assert at(8, "yara-mansour") in places  # the link target
+    assert at(8, "Mansour`") in places  # the code span
+
+
+def test_cli_sanitize_keeps_html_markup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<p>&ldquo;We waited,&rdquo; said citizen journalist <b>Sasha</b> Koval.</p>", "utf-8"
+    )
+    assert main(["sanitize", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == (
+        "<p>&ldquo;We waited,&rdquo; said citizen journalist <b>[citizen journalist A]</b>.</p>"
+    )
+    saved = tmp_path / "page.txt"  # the name says plain text; the flag says what it is
+    saved.write_text(page.read_text("utf-8"), "utf-8")
+    assert main(["sanitize", "--input-format", "html", str(saved)]) == 0
+    assert capsys.readouterr().out == out

@@ -22,6 +22,7 @@ draft's own markup and replaces only the name.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -240,8 +241,15 @@ def canonicalize(
     )
 
 
+_ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
+
+
 def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
-    """Steps 2-4, grapheme by grapheme; dropped characters widen their neighbours' spans."""
+    """Steps 2-4, grapheme by grapheme; dropped characters widen their neighbours' spans.
+
+    Runs of ASCII (most of an English draft) are copied in bulk; only the rest is read one
+    grapheme at a time.
+    """
     src, origin = extracted.text, extracted.origin
     widths = extracted.widths or [1] * len(src)
     chars: list[str] = []
@@ -251,6 +259,20 @@ def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
     i = 0
     n = len(src)
     while i < n:
+        run = _ASCII_RUN_RE.match(src, i)
+        if run:
+            j = run.end()
+            if j < n and _is_mark(src[j]):
+                j -= 1  # the last ASCII letter composes with the mark after it
+            if j > i:
+                chars.extend(src[i:j])
+                starts.extend(origin[i:j])
+                ends.extend(map(operator.add, origin[i:j], widths[i:j]))
+                if pending is not None:
+                    starts[-(j - i)] = min(starts[-(j - i)], pending)
+                    pending = None
+                i = j
+                continue
         j = i + 1
         while j < n and _is_mark(src[j]):
             j += 1
