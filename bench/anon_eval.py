@@ -26,16 +26,30 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def main(argv: list[str]) -> int:
-    verbose = "-v" in argv
-    use_nlp = "--no-nlp" not in argv
+def _corpus(argv: list[str]) -> Path | None:
     args = [a for a in argv if not a.startswith("-")]
     corpus = Path(args[0]) if args else DEFAULT_CORPUS
     if not corpus.is_dir():
         print(f"corpus not found at {corpus}; skipping")
+        return None
+    return corpus
+
+
+def _extra_sources(stem: str, text: str, sources: list, matched_ids: set[str]) -> int:
+    extra = [s for s in sources if s.recognition_metadata["sg_source"] not in matched_ids]
+    for s in extra:
+        print(f"  EXTRA SOURCE {stem}: {text[s.start : s.end]!r}")
+    return len(extra)
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    use_nlp = "--no-nlp" not in argv
+    corpus = _corpus(argv)
+    if corpus is None:
         return 0
     sys.path.insert(0, str(ROOT))
-    from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
+    from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
     from service.pipeline.nlp import SourceguardNlpEngine
 
     engine = SourceguardNlpEngine()
@@ -98,10 +112,7 @@ def main(argv: list[str]) -> int:
                     f"  FP {gold_path.stem} [{q.recognition_metadata['sg_kind']}] "
                     f"{text[q.start : q.end]!r}"
                 )
-        for s in sources:
-            if s.recognition_metadata["sg_source"] not in matched_ids:
-                extra_sources += 1
-                print(f"  EXTRA SOURCE {gold_path.stem}: {text[s.start : s.end]!r}")
+        extra_sources += _extra_sources(gold_path.stem, text, sources, matched_ids)
     print(f"cue recall     {cues_hit}/{cues_total} = {cues_hit / max(cues_total, 1):.1%}")
     print(f"quasi recall   {quasi_hit}/{quasi_total} = {quasi_hit / max(quasi_total, 1):.1%}")
     print(f"quasi precision {spans_good}/{spans_total} = {spans_good / max(spans_total, 1):.1%}")

@@ -22,13 +22,11 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from policies.types import PolicyError, PolicyInfo
 from recognizers.entities import ALL_TYPES, SOURCE_TYPES
-from service.core.errors import ConfigurationError
-from service.core.findings import PolicyInfo
 
 POLICY_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = POLICY_DIR / "schema.json"
-POLICY_DIR_ENV = "SOURCEGUARD_POLICY_DIR"
 DEFAULT_POLICY = "publish"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
@@ -58,10 +56,6 @@ ACTION_PARAMS: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 """Parameters each action accepts; others are rejected so a typo never goes unnoticed."""
-
-
-class PolicyError(ConfigurationError):
-    """A policy is missing, unreadable or invalid. Messages name the file and JSON path only."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +133,8 @@ def _validator() -> Draft202012Validator:
 
 
 def _extra_dirs(search_dirs: list[Path] | None) -> list[Path]:
-    dirs = [Path(d) for d in search_dirs or []]
-    env = os.environ.get(POLICY_DIR_ENV, "").strip()
-    dirs += [Path(p) for p in env.split(os.pathsep) if p.strip()]
-    return dirs
+    """Extra directories given by the caller (the service passes ``SOURCEGUARD_POLICY_DIR``)."""
+    return [Path(d) for d in search_dirs or []]
 
 
 def _policy_dirs(search_dirs: list[Path] | None) -> list[Path]:
@@ -151,7 +143,7 @@ def _policy_dirs(search_dirs: list[Path] | None) -> list[Path]:
 
 
 def list_policies(search_dirs: list[Path] | None = None) -> list[str]:
-    """Names of shipped and extra policies (``SOURCEGUARD_POLICY_DIR``), sorted."""
+    """Names of shipped policies and those in ``search_dirs``, sorted."""
     names: set[str] = set()
     for directory in _policy_dirs(search_dirs):
         if directory.is_dir():

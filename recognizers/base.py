@@ -15,9 +15,8 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.entities import METADATA_PREFIX, REASONS_KEY
 from recognizers.person_mentions import Mention, find_mentions
-
-REASONS_KEY = "sg_reasons"
 
 
 def make_result(
@@ -40,7 +39,7 @@ def make_result(
         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
         REASONS_KEY: list(reasons),
     }
-    meta.update({f"sg_{k}": v for k, v in metadata.items()})
+    meta.update({METADATA_PREFIX + k: v for k, v in metadata.items()})
     explanation = None
     if pattern_name is not None:
         explanation = AnalysisExplanation(

@@ -34,6 +34,16 @@ CONTACT_TYPES: tuple[str, ...] = (PHONE_NUMBER, EMAIL_ADDRESS, SOCIAL_HANDLE)
 SOURCE_TYPES: tuple[str, ...] = (ANONYMOUS_SOURCE, QUASI_IDENTIFIER)
 ALL_TYPES: tuple[str, ...] = PERSON_TYPES + SOURCE_TYPES + CONTACT_TYPES
 
+# Keys of Presidio's recognition_metadata that carry sourceguard's own facts from a recognizer to
+# identities and findings (``base.make_result`` writes ``METADATA_PREFIX + name``).
+METADATA_PREFIX = "sg_"
+REASONS_KEY = "sg_reasons"  # human-readable reasons, never the matched text
+ROSTER_ID_KEY = "sg_roster_id"  # the roster entry a PROTECTED_SOURCE result matched
+SOURCE_KEY = "sg_source"  # "anon-1", ...: the anonymous source a result belongs to
+RISK_KEY = "sg_risk"  # jigsaw risk of that source
+KIND_KEY = "sg_kind"  # kind of a quasi-identifier (place, job, ...)
+KINDS_KEY = "sg_kinds"  # every kind described for a source
+
 # Risk levels reported for anonymous sources (jigsaw identification) and findings in general.
 RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from service.drafts.canonical import read_text
+from recognizers.letters import read_text
 
 ARABIC_ARTICLES: frozenset[str] = frozenset(
     [

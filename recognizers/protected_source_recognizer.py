@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.entities import PROTECTED_SOURCE
+from recognizers.entities import PROTECTED_SOURCE, REASONS_KEY, ROSTER_ID_KEY
 from recognizers.handle_recognizer import iter_handle_mentions
 from recognizers.name_keys import NAME_PARTICLES, fold, name_parts, token_keys
-from service.pipeline.roster import Roster
 
 MAX_NAME_WORDS = 5
 """Longest sub-run (in name words) compared with the roster."""
@@ -132,11 +132,25 @@ def _compose_keys(part_keys: list[list[str]]) -> frozenset[str]:
     return frozenset(v for v in variants if v)
 
 
+class RosterLookup(Protocol):
+    """What the recognizer needs of a roster: keyed digests and the entries that hold them.
+
+    The service's ``Roster`` (``service/pipeline/roster.py``) implements it; the recognizer never
+    sees a name, only keys it digests under the roster's own key.
+    """
+
+    def __len__(self) -> int: ...
+
+    def key_digest(self, key_str: str) -> str: ...
+
+    def ids_for_digests(self, kind: str, digests: Iterable[str]) -> tuple[str, ...]: ...
+
+
 class ProtectedSourceRecognizer(EntityRecognizer):
     """PROTECTED_SOURCE from a hashed roster; needs no NLP artifacts."""
 
     def __init__(
-        self, roster: Roster, supported_language: str = "en", name: str | None = None
+        self, roster: RosterLookup, supported_language: str = "en", name: str | None = None
     ) -> None:
         self.roster = roster
         super().__init__(
@@ -260,8 +274,8 @@ class ProtectedSourceRecognizer(EntityRecognizer):
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "sg_roster_id": hit.entry_ids[0],
-                "sg_reasons": list(hit.reasons),
+                ROSTER_ID_KEY: hit.entry_ids[0],
+                REASONS_KEY: list(hit.reasons),
             },
         )
 

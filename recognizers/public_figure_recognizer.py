@@ -9,7 +9,6 @@ a roster or at-risk match. Bylines and photo credits are on the record by the pu
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from recognizers.person_mentions import WORD_RE, Mention, find_mentions
 TITLE_FILE = "public_titles.txt"
 ROLE_FILE = "public_roles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
-GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
 
 
 @dataclass(frozen=True)
@@ -78,9 +76,8 @@ class PublicFigureRecognizer(MentionRecognizer):
 
     def __init__(self, gazetteer: Gazetteer | None = None, allow_list: Iterable[str] = ()) -> None:
         super().__init__()
-        if gazetteer is None:
-            extra = os.environ.get(GAZETTEER_ENV, "").strip()
-            gazetteer = Gazetteer.load(Path(extra) if extra else None)
+        if gazetteer is None:  # the service passes its configured list (engine._gazetteer)
+            gazetteer = Gazetteer.load()
         allowed = Gazetteer.from_lines(allow_list)
         self.gazetteer = gazetteer
         self.allowed = allowed

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from policies.types import PolicyError
+from service.core.config import policy_dirs
 from service.core.errors import SourceguardError
 
 EXIT_OK = 0
@@ -67,7 +69,9 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_sanitize(args: argparse.Namespace) -> int:
     from policies.loader import load_policy
 
-    load_policy(args.policy, allow_paths=False)  # an unknown policy fails before the model loads
+    load_policy(
+        args.policy, policy_dirs(), allow_paths=False
+    )  # an unknown policy fails before the model loads
     engine = _engine(args)
     text = _read_input(args.file, engine.max_chars)
     result = engine.sanitize(text, args.policy, fmt=_input_format(args))
@@ -153,16 +157,16 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 def cmd_policies(args: argparse.Namespace) -> int:
     from policies.loader import list_policies, load_policy
 
-    for name in list_policies():
-        policy = load_policy(name, allow_paths=False)
+    for name in list_policies(policy_dirs()):
+        policy = load_policy(name, policy_dirs(), allow_paths=False)
         sys.stdout.write(f"{policy.name}\t{policy.version}\t{policy.digest}\n")
     return EXIT_OK
 
 
 def _env_int(name: str, default: int) -> int:
-    import os
+    from service.core.config import setting
 
-    raw = os.environ.get(name, "").strip()
+    raw = setting(name)
     if not raw:
         return default
     if not raw.isdigit():
@@ -179,12 +183,10 @@ def _service_store():  # type: ignore[no-untyped-def]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-
-    from service.core.config import Config
+    from service.core.config import Config, setting
     from service.http.server import run
 
-    host = args.host or os.environ.get("SOURCEGUARD_HOST", "").strip() or "127.0.0.1"
+    host = args.host or setting("SOURCEGUARD_HOST") or "127.0.0.1"
     port = args.port if args.port is not None else _env_int("SOURCEGUARD_PORT", 8080)
     workers = args.workers if args.workers is not None else _env_int("SOURCEGUARD_WORKERS", 2)
     timeout = _env_int("SOURCEGUARD_TIMEOUT", 120)
@@ -369,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (CliError, SourceguardError) as exc:
+    except (CliError, SourceguardError, PolicyError) as exc:
         sys.stderr.write(f"sourceguard: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -11,12 +11,10 @@ import time
 import pytest
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 
-from recognizers.anonymous_source_recognizer import (
-    ANONYMITY_CUE_PATTERNS,
-    AnonymousSourceRecognizer,
-    find_cues,
-    jigsaw_risk,
-)
+from recognizers.anonymous_source.details import jigsaw_risk
+from recognizers.anonymous_source.patterns import find_cues
+from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
+from recognizers.anonymous_source.vocabulary import ANONYMITY_CUE_PATTERNS
 from recognizers.entities import ANONYMOUS_SOURCE, QUASI_IDENTIFIER
 
 

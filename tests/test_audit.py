@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from policies.types import PolicyInfo
 from service.audit.records import (
     GENESIS_HASH,
     build_record,
@@ -17,7 +18,7 @@ from service.audit.records import (
     fingerprint,
     sha256_text,
 )
-from service.core.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.findings import Finding, ScreeningResult
 
 KEY = b"k" * 32
 # Invented names: the point is that they never reach a record.

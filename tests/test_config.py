@@ -206,3 +206,34 @@ def test_every_variable_named_in_the_source_is_in_env_vars() -> None:
     assert "SOURCEGUARD_DATA_DIR" in used  # the scan does find names
     unknown = {name: sorted(files) for name, files in used.items() if name not in ENV_VARS}
     assert not unknown, f"names read in the source but missing from ENV_VARS: {unknown}"
+
+
+def test_a_bad_integer_setting_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.core.config import max_chars
+
+    monkeypatch.setenv("SOURCEGUARD_MAX_CHARS", "lots")
+    with pytest.raises(ConfigurationError, match="SOURCEGUARD_MAX_CHARS must be an integer"):
+        max_chars()
+    monkeypatch.setenv("SOURCEGUARD_MAX_CHARS", "0")
+    with pytest.raises(ConfigurationError, match="at least 1"):
+        max_chars()
+
+
+def test_only_registered_settings_can_be_read() -> None:
+    from service.core.config import setting
+
+    with pytest.raises(KeyError):
+        setting("SOURCEGUARD_NOT_A_SETTING")
+
+
+def test_the_environment_is_read_only_in_config() -> None:
+    """Every other module asks ``service.core.config``: one place, documented defaults."""
+    offenders = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path == ROOT / "service" / "core" / "config.py":
+                continue
+            source = path.read_text(encoding="utf-8")
+            if re.search(r"os\.environ\.get|os\.getenv|os\.environ\[[^\]]+\](?!\s*=)", source):
+                offenders.append(path.relative_to(ROOT).as_posix())
+    assert offenders == [], f"read the environment through service.core.config: {offenders}"

@@ -26,8 +26,9 @@ from evaluation.evaluate import (
     score_document,
     words,
 )
+from policies.types import PolicyInfo
 from service.core.errors import InputError
-from service.core.findings import Finding, PolicyInfo, ScreeningResult
+from service.core.findings import Finding, ScreeningResult
 
 # Invented names only.
 ARTICLE = (

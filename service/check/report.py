@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from service.check.rules import RULES, Violation
-from service.core.config import sourceguard_version
+from service.core.config import setting, sourceguard_version
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -397,7 +396,7 @@ def write_step_summary(
     violations: list[Violation], info: RunInfo, env: dict[str, str] | None = None
 ) -> bool:
     """Append the summary to $GITHUB_STEP_SUMMARY if set; True when written."""
-    path = (os.environ if env is None else env).get("GITHUB_STEP_SUMMARY")
+    path = setting("GITHUB_STEP_SUMMARY", env)
     if not path:
         return False
     with open(path, "a", encoding="utf-8") as f:

@@ -33,14 +33,21 @@ from service.check.rules import (
     Violation,
 )
 from service.check.settings import CheckSettings
-from service.core.config import configured_model_name, derive_key, sourceguard_version
+from service.core.config import (
+    configured_model_name,
+    derive_key,
+    master_secret,
+    policy_dirs,
+    setting,
+    sourceguard_version,
+)
+from service.core.config import max_chars as configured_max_chars
 from service.core.errors import ConfigurationError, InputError
 from service.drafts.canonical import CanonicalText, canonicalize
 from service.drafts.markup import LineIndex
-from service.drafts.validation import DEFAULT_MAX_CHARS, MAX_CHARS_ENV, decode_bytes
+from service.drafts.validation import decode_bytes
 
 CACHE_FORMAT = 2  # 2: findings in offsets of the original file (canonical view in the engine)
-SECRET_ENV = "SOURCEGUARD_SECRET_KEY"
 TOKEN_ENV = "SOURCEGUARD_TOKEN"
 REMOTE_TIMEOUT_S = 120
 FINDING_FIELDS = ("start", "end", "entity_type", "identity", "action", "risk", "kind")
@@ -57,7 +64,7 @@ class FileResult:
 
 def fingerprint_key() -> tuple[bytes, bool]:
     """(key, stable). Stable only with ``SOURCEGUARD_SECRET_KEY``; else a key for this run only."""
-    master = os.environ.get(SECRET_ENV, "").strip().encode("utf-8")
+    master = master_secret()
     if master:
         return derive_key(master, "check"), True
     return secrets.token_bytes(32), False
@@ -109,7 +116,7 @@ class RemoteScreener:
     def __init__(self, settings: CheckSettings) -> None:
         self.url = (settings.server or "").rstrip("/") + "/v1/analyze"
         self.policy = settings.policy
-        self.token = os.environ.get(TOKEN_ENV, "").strip()
+        self.token = setting(TOKEN_ENV)
         if not self.token:
             raise ConfigurationError(f"--server needs an API token in ${TOKEN_ENV}")
         if not self.url.startswith(("http://", "https://")):
@@ -277,14 +284,14 @@ def run(
     from policies.loader import load_policy
 
     started = time.perf_counter()
-    max_chars = int(os.environ.get(MAX_CHARS_ENV, DEFAULT_MAX_CHARS))
+    max_chars = configured_max_chars()
     screener: LocalScreener | RemoteScreener
     cache: Cache | None = None
     if settings.server:
         screener = RemoteScreener(settings)
         policy_digest = "remote"
     else:
-        policy_digest = load_policy(settings.policy, allow_paths=False).digest
+        policy_digest = load_policy(settings.policy, policy_dirs(), allow_paths=False).digest
         screener = LocalScreener(settings)
         if settings.cache:
             cache = Cache(

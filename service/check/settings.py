@@ -8,12 +8,12 @@ misspelt ``exclude`` must not quietly screen less than the newsroom believes.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from service.core.config import setting
 from service.core.errors import InputError
 
 CONFIG_ENV = "SOURCEGUARD_CONFIG"
@@ -74,7 +74,7 @@ def find_config(explicit: str | None, cwd: Path) -> tuple[Path, dict[str, Any]] 
     """The config file to use and its table, or None when there is none."""
     if explicit:
         return Path(explicit), _read_table(Path(explicit), None)
-    env = os.environ.get(CONFIG_ENV, "").strip()
+    env = setting(CONFIG_ENV)
     if env:
         return Path(env), _read_table(Path(env), None)
     local = cwd / ".sourceguard.toml"

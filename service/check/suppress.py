@@ -8,6 +8,7 @@ fingerprint and a count, so it can be committed next to the drafts without leaki
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import json
@@ -88,11 +89,7 @@ def parse_directives(text: str) -> Suppressions:
             parsed.append(item)
             if item.own_line:
                 directive_only.update(range(index.line_of(m.start()), item.next_from))
-    comments = [(c.start(), c.end()) for c in _COMMENT.finditer(text)]
-    for m in re.finditer("<!--", text):
-        inside = any(a <= m.start() < b for a, b in comments)
-        if not inside and _MARKER.match(text, _skip_space(text, m.end())):
-            result.problems.append((index.line_of(m.start()), "unterminated sourceguard comment"))
+    _report_unterminated(text, index, result.problems)
     blank = _blank_lines(text)
     last_line = index.line_of(len(text))
     open_blocks: dict[str, int] = {}
@@ -104,19 +101,8 @@ def parse_directives(text: str) -> Suppressions:
                 while target <= last_line and (target in blank or target in directive_only):
                     target += 1
             result.lines.setdefault(target, set()).update(item.rules)
-        elif item.kind == "disable":
-            for rule in item.rules:
-                if rule in open_blocks:
-                    result.problems.append((item.line, f"{rule} is already disabled"))
-                else:
-                    open_blocks[rule] = item.line
         else:
-            closing = list(open_blocks) if not item.rules or ALL in item.rules else item.rules
-            for rule in closing:
-                if rule not in open_blocks:
-                    result.problems.append((item.line, f"enable {rule} without a disable"))
-                    continue
-                result.ranges.append((open_blocks.pop(rule), item.line, rule))
+            _open_or_close(item, open_blocks, result)
         result.directives.append(Directive(item.line, item.kind, item.rules, item.has_reason))
     for rule, line in open_blocks.items():
         result.problems.append((line, f"disable {rule} is never enabled again before the end"))
@@ -127,6 +113,34 @@ def parse_directives(text: str) -> Suppressions:
     ]
     result.problems.sort()
     return result
+
+
+def _report_unterminated(text: str, index: LineIndex, problems: list[tuple[int, str]]) -> None:
+    """A ``<!-- sourceguard`` that no ``-->`` closes would silently suppress nothing."""
+    starts = [c.start() for c in _COMMENT.finditer(text)]
+    ends = [c.end() for c in _COMMENT.finditer(text)]
+    for m in re.finditer("<!--", text):
+        i = bisect.bisect_right(starts, m.start()) - 1  # comments never overlap: one candidate
+        inside = i >= 0 and m.start() < ends[i]
+        if not inside and _MARKER.match(text, _skip_space(text, m.end())):
+            problems.append((index.line_of(m.start()), "unterminated sourceguard comment"))
+
+
+def _open_or_close(item: _Parsed, open_blocks: dict[str, int], result: Suppressions) -> None:
+    """A ``disable`` opens a block per rule; an ``enable`` closes them into ranges."""
+    if item.kind == "disable":
+        for rule in item.rules:
+            if rule in open_blocks:
+                result.problems.append((item.line, f"{rule} is already disabled"))
+            else:
+                open_blocks[rule] = item.line
+        return
+    closing = list(open_blocks) if not item.rules or ALL in item.rules else item.rules
+    for rule in closing:
+        if rule not in open_blocks:
+            result.problems.append((item.line, f"enable {rule} without a disable"))
+            continue
+        result.ranges.append((open_blocks.pop(rule), item.line, rule))
 
 
 def _parse_one(

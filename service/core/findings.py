@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from policies.types import PolicyInfo
+
 
 @dataclass
 class Finding:
@@ -37,16 +39,6 @@ class Identity:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     score: float = 0.0
-
-
-@dataclass
-class PolicyInfo:
-    name: str
-    version: str
-    digest: str
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 @dataclass

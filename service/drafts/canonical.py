@@ -24,23 +24,18 @@ from __future__ import annotations
 
 import operator
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 import regex
 
+from recognizers.letters import is_mark as _is_mark
+from recognizers.letters import read_char, read_text
 from service.drafts.markup import Extracted, extract
 
 FORMATS: tuple[str, ...] = ("auto", "plain", "markdown", "html")
 """Values of the ``format`` field / ``--format`` flag; ``auto`` detects."""
-
-INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0")
-"""Invisible characters outside category Cf: combining grapheme joiner, Hangul and Khmer fillers."""
-
-HYPHENS = frozenset("\u2010\u2011\u2043\ufe63\uff0d")
-"""Hyphen look-alikes read as ``-`` (NFKC keeps U+2010/U+2011 as they are)."""
 
 PLACEHOLDER_RE = re.compile(
     r"\[(?:[a-z][a-z'’ \-]{0,48}[a-z](?: [A-Z]{1,3})?|id:[0-9a-f]{6,64}|enc:[A-Za-z0-9_\-]+=*)\]"
@@ -75,65 +70,6 @@ def detect_format(text: str) -> str:
     if _ENTITY_HINT_RE.search(head):
         return "html"
     return "plain"
-
-
-@cache
-def _skeleton_map() -> dict[str, str]:
-    """Non-ASCII letter → the ASCII letter it is confusable with (Unicode TR39 data)."""
-    from confusable_homoglyphs.utils import load
-
-    data = load("confusables.json")
-    out: dict[str, str] = {}
-    for char, glyphs in data.items():
-        if len(char) != 1 or char.isascii() or not char.isalpha():
-            continue
-        latin = [
-            g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalpha()
-        ]
-        if not latin:
-            continue
-        same_case = [c for c in latin if c.isupper() == char.isupper()] or latin
-        out[char] = same_case[0]
-    return out
-
-
-def read_char(ch: str) -> str:
-    """How one character (or a grapheme: base + marks) reads: NFKC, no invisibles, Latin skeleton."""
-    if len(ch) == 1 and ch.isascii():
-        return ch
-    out = []
-    for c in unicodedata.normalize("NFKC", ch):
-        if is_invisible(c):
-            continue
-        if c in HYPHENS:
-            out.append("-")
-            continue
-        out.append(_skeleton_map().get(c, c))
-    return "".join(out)
-
-
-def read_text(text: str) -> str:
-    """``read_char`` over a whole string, grapheme by grapheme (roster names, keys)."""
-    return "".join(read_char(g) for g in _graphemes(text))
-
-
-def is_invisible(ch: str) -> bool:
-    if ch in INVISIBLE_EXTRA or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef":
-        return True
-    return unicodedata.category(ch) == "Cf"
-
-
-def _graphemes(text: str) -> Iterable[str]:
-    """A base character with the combining marks after it (enough for composing accents)."""
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or not _is_mark(text[i]):
-            yield text[start:i]
-            start = i
-
-
-def _is_mark(ch: str) -> bool:
-    return not ch.isascii() and unicodedata.category(ch)[0] == "M" and not is_invisible(ch)
 
 
 @dataclass
@@ -297,48 +233,55 @@ def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
 
 
 _WORD_CHAR = re.compile(r"\w")
+
+
+def _break_action(chars: list[str], i: int) -> tuple[str | None, int, int]:
+    """What to do with the line break at ``i``: "space", "remove" or None (keep)."""
+    n = len(chars)
+    before = i - 1
+    while before >= 0 and chars[before] in " \t\r":
+        before -= 1
+    after = i + 1
+    while after < n and chars[after] in " \t":
+        after += 1
+    if before < 0 or after >= n or chars[after] == "\n" or chars[before] == "\n":
+        return None, before, after
+    prev, nxt = chars[before], chars[after]
+    if not _WORD_CHAR.match(nxt):
+        return None, before, after
+    if prev == "-" and before > 0 and chars[before - 1].isalpha():
+        return "remove", before, after
+    if _WORD_CHAR.match(prev) or prev == ",":
+        return "space", before, after
+    return None, before, after
+
+
 _TARGET_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def _join_line_breaks(chars: list[str], starts: list[int], ends: list[int]) -> None:
     """A single line break between two words is a space; after a hyphen (``al-\\nSabbagh``)
-    it is removed. A blank line stays a block boundary. In place, length kept (a removed break
-    becomes a zero-width join by moving its char onto the hyphen's span)."""
+    it is removed. A blank line stays a block boundary. In place."""
     n = len(chars)
     for i in range(n):
         if chars[i] != "\n":
             continue
-        before = i - 1
-        while before >= 0 and chars[before] in " \t\r":
-            before -= 1
-        after = i + 1
-        while after < n and chars[after] in " \t":
-            after += 1
-        if before < 0 or after >= n or chars[after] == "\n":
-            continue
-        if before >= 0 and chars[before] == "\n":
-            continue
-        prev, nxt = chars[before], chars[after]
-        if not _WORD_CHAR.match(nxt):
-            continue
-        if prev == "-" and before > 0 and chars[before - 1].isalpha():
-            # "al-\nSabbagh": the break and its spaces vanish into the hyphen's extent
+        action, before, after = _break_action(chars, i)
+        if action == "remove":  # the break and its spaces vanish into the hyphen's extent
             for k in range(before + 1, after):
                 chars[k] = "\u200b"
-            continue
-        if _WORD_CHAR.match(prev) or prev == ",":
+        elif action == "space":
             for k in range(before + 1, after):
                 chars[k] = " " if chars[k] in "\n\r" else chars[k]
     # zero-width placeholders of removed breaks are dropped (their spans join the hyphen)
     if "\u200b" in chars:
         keep = [k for k in range(n) if chars[k] != "\u200b"]
+        kept = -1  # the last kept character: removed ones widen its span
         for k in range(n):
-            if chars[k] == "\u200b":
-                j = k - 1
-                while j >= 0 and chars[j] == "\u200b":
-                    j -= 1
-                if j >= 0:
-                    ends[j] = max(ends[j], ends[k])
+            if chars[k] != "\u200b":
+                kept = k
+            elif kept >= 0:
+                ends[kept] = max(ends[kept], ends[k])
         chars[:] = [chars[k] for k in keep]
         starts[:] = [starts[k] for k in keep]
         ends[:] = [ends[k] for k in keep]

@@ -567,14 +567,7 @@ class _Inline:
                 out.para(here)
             return m.end()
         attrs = {a.group(1).lower(): a for a in _ATTRS.finditer(self.src, m.start(3), m.end(3))}
-        for key in TARGET_ATTRIBUTES:
-            if key in attrs:
-                a = attrs[key]
-                group = next((g for g in (2, 3, 4) if a.group(g) is not None), None)
-                if group is not None and a.end(group) > a.start(group):
-                    self.out.targets.append(
-                        (self.origin[a.start(group)], self.origin[a.end(group) - 1] + 1)
-                    )
+        self.record_targets(attrs)
         if not self.in_head:
             for key in SIDE_ATTRIBUTES:
                 if key in attrs:
@@ -600,6 +593,17 @@ class _Inline:
         if name not in INLINE_TAGS:
             out.para(here)
         return m.end()
+
+    def record_targets(self, attrs: dict[str, re.Match[str]]) -> None:
+        """``href`` and ``src`` values: addresses a name may also be written in."""
+        for key in TARGET_ATTRIBUTES:
+            if key in attrs:
+                a = attrs[key]
+                group = next((g for g in (2, 3, 4) if a.group(g) is not None), None)
+                if group is not None and a.end(group) > a.start(group):
+                    self.out.targets.append(
+                        (self.origin[a.start(group)], self.origin[a.end(group) - 1] + 1)
+                    )
 
     def is_description(self, a: re.Match[str] | None) -> bool:
         value = next((a.group(g) for g in (2, 3, 4) if a.group(g) is not None), None) if a else None

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from service.core.errors import InputError
 
-MAX_CHARS_ENV = "SOURCEGUARD_MAX_CHARS"
-DEFAULT_MAX_CHARS = 2_000_000
-
 
 def validate_text(text: object, max_chars: int) -> str:
     """Refuse what cannot be a draft: not a string, empty, binary, or too long."""

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from policies.loader import NAME_RE, PolicyError, list_policies, load_policy
+from service.core.config import policy_dirs
 from service.drafts.canonical import FORMATS
 from service.http.auth import require
 from service.http.problems import Problem
@@ -161,7 +162,7 @@ def _screen(apply: bool) -> Response:
 @require("editor", "auditor")
 def policies() -> Response:
     out = []
-    for name in list_policies():
+    for name in list_policies(policy_dirs()):
         policy = _load(name)
         out.append({**policy.info().to_dict(), "description": policy.description})
     return jsonify({"policies": out, "default": "publish"})
@@ -170,16 +171,19 @@ def policies() -> Response:
 @bp.get("/policies/<name>")
 @require("editor", "auditor")
 def policy_detail(name: str) -> Response:
-    if not NAME_RE.match(name) or name not in list_policies():
+    if not NAME_RE.match(name) or name not in list_policies(policy_dirs()):
         raise Problem(
-            404, "unknown-policy", "there is no policy with that name", policies=list_policies()
+            404,
+            "unknown-policy",
+            "there is no policy with that name",
+            policies=list_policies(policy_dirs()),
         )
     return jsonify(_load(name).to_dict())
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
     try:
-        return load_policy(name, allow_paths=False)
+        return load_policy(name, policy_dirs(), allow_paths=False)
     except PolicyError as exc:
         raise Problem(503, "policy-unavailable", f"policy cannot be loaded: {exc}") from None
 

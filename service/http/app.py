@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from policies.types import PolicyError
 from service.core import logs
 from service.core.config import Config
 from service.core.errors import ConfigurationError
@@ -103,7 +104,7 @@ def _load_engine(state: ServiceState, engine: Any) -> None:
             roster=Roster.empty(config.key("roster")),
             secrets=Secrets(hash_key=config.key("hash"), encryption_key=config.key("encryption")),
         )
-    except ConfigurationError as exc:
+    except (ConfigurationError, PolicyError) as exc:
         state.engine_error = str(exc)
         logs.event("engine_unavailable", 40, error=type(exc).__name__)
 

@@ -8,12 +8,11 @@ Labels are route names, statuses and entity types only: never a value from a dra
 
 from __future__ import annotations
 
-import os
-
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
+from service.core.config import setting
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -21,7 +20,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 class Metrics:
     def __init__(self) -> None:
-        self.multiprocess = bool(os.environ.get(MULTIPROC_ENV))
+        self.multiprocess = bool(setting(MULTIPROC_ENV))
         # In multiprocess mode values live in files; registering them would double-count.
         self.registry = CollectorRegistry()
         target = None if self.multiprocess else self.registry

@@ -18,6 +18,7 @@ from gunicorn.app.base import BaseApplication
 
 # Not from service.http.metrics: prometheus_client must not be imported before the env var is set.
 from service.core.config import METRICS_DIR_ENV as MULTIPROC_ENV
+from service.core.config import setting
 
 
 class SourceguardServer(BaseApplication):  # type: ignore[misc]
@@ -44,7 +45,7 @@ def _child_exit(server: Any, worker: Any) -> None:
 def run(host: str, port: int, workers: int, timeout: int, log_level: str = "info") -> None:
     """Serve until interrupted. Metrics of all workers are aggregated in a private directory."""
     own_metrics_dir = None
-    if not os.environ.get(MULTIPROC_ENV):
+    if not setting(MULTIPROC_ENV):
         own_metrics_dir = tempfile.mkdtemp(prefix="sourceguard-metrics-")
         os.environ[MULTIPROC_ENV] = own_metrics_dir
     options = {

@@ -16,7 +16,7 @@ from policies.loader import NAME_RE, PolicyError, Rule, list_policies, load_poli
 from service.audit.records import build_record
 from service.audit.store import Store, StoreConflict, StoreError
 from service.core import logs
-from service.core.config import Config
+from service.core.config import Config, policy_dirs
 from service.core.errors import ConfigurationError, InputError
 from service.core.findings import ScreeningResult
 from service.http.metrics import Metrics
@@ -62,8 +62,8 @@ class ServiceState:
         checks: dict[str, str] = {}
         checks["model"] = "ok" if self.engine else f"error: {self.engine_error}"
         try:
-            for name in list_policies():
-                load_policy(name, allow_paths=False)
+            for name in list_policies(policy_dirs()):
+                load_policy(name, policy_dirs(), allow_paths=False)
             checks["policies"] = "ok"
         except PolicyError as exc:
             checks["policies"] = f"error: {exc}"
@@ -186,10 +186,13 @@ class ServiceState:
 
 
 def _policy_problem(name: str | None, exc: PolicyError) -> Problem:
-    if name and name not in list_policies():
+    if name and name not in list_policies(policy_dirs()):
         # Echo only what looks like a policy name: the field must not become a way to log text.
         shown = repr(name) if NAME_RE.match(name) else "with that name"
         return Problem(
-            404, "unknown-policy", f"there is no policy {shown}", policies=list_policies()
+            404,
+            "unknown-policy",
+            f"there is no policy {shown}",
+            policies=list_policies(policy_dirs()),
         )
     return Problem(503, "policy-unavailable", f"policy cannot be loaded: {exc}")

@@ -45,6 +45,7 @@ from recognizers.entities import (
     SOCIAL_HANDLE,
 )
 from service.audit.records import fingerprint
+from service.core.config import policy_dirs
 from service.core.errors import InputError
 from service.core.findings import Finding, ScreeningResult
 from service.drafts.validation import decode_bytes
@@ -206,7 +207,7 @@ def index() -> Any:
 
 
 def _form_context(text: str, policy: str) -> dict[str, Any]:
-    return {"text": text, "policy": policy, "policies": list_policies()}
+    return {"text": text, "policy": policy, "policies": list_policies(policy_dirs())}
 
 
 @bp.post("/screen")

@@ -27,13 +27,12 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from policies.loader import CHANGING_ACTIONS, Policy, Rule
 from recognizers.entities import PERSON_TYPES, precedence
-from service.core.config import derive_key, parse_aes_key
+from service.core.config import action_keys
 from service.core.errors import ConfigurationError
 from service.core.findings import Finding
 from service.drafts.canonical import read_text
 
 HASH_KEY_ENV = "SOURCEGUARD_HASH_KEY"
-SECRET_KEY_ENV = "SOURCEGUARD_SECRET_KEY"
 ENCRYPTION_KEY_ENV = "SOURCEGUARD_ENCRYPTION_KEY"
 MIN_HASH_KEY_BYTES = 16
 COVERED = "covered by another finding"
@@ -65,20 +64,9 @@ class Secrets:
 
     @classmethod
     def from_env(cls) -> Secrets:
-        """Read keys without validating them: only an action that needs a key may fail.
-
-        A key that is not set is derived from ``SOURCEGUARD_SECRET_KEY`` exactly as the service
-        derives it, so the CLI and the service hash and encrypt alike under one master secret.
-        """
-        hash_key = os.environ.get(HASH_KEY_ENV, "").strip().encode("utf-8")
-        enc = os.environ.get(ENCRYPTION_KEY_ENV, "").strip()
-        master = os.environ.get(SECRET_KEY_ENV, "").strip().encode("utf-8")
-        return cls(
-            hash_key=hash_key or (derive_key(master, "hash") if master else None),
-            encryption_key=_decode_aes_key(enc)
-            if enc
-            else (derive_key(master, "encryption") if master else None),
-        )
+        """The action keys as configured (``config.action_keys``), not validated until used."""
+        hash_key, encryption_key = action_keys()
+        return cls(hash_key=hash_key, encryption_key=encryption_key)
 
     def require_hash_key(self) -> bytes:
         if not self.hash_key:
@@ -96,12 +84,6 @@ class Secrets:
                 f"{ENCRYPTION_KEY_ENV} must be 16, 24 or 32 bytes, or base64 of such a key"
             )
         return self.encryption_key
-
-
-def _decode_aes_key(value: str) -> bytes:
-    """The key per ``parse_aes_key``; an undecodable value is kept raw so that
-    ``require_encryption_key`` reports it when a policy needs it."""
-    return parse_aes_key(value) or value.encode("utf-8")
 
 
 def _normalize(value: str) -> str:

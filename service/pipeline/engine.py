@@ -13,25 +13,27 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from policies.loader import DEFAULT_POLICY, Policy, Rule, load_policy
-from recognizers.anonymous_source_recognizer import AnonymousSourceRecognizer
+from recognizers.anonymous_source.recognizer import AnonymousSourceRecognizer
 from recognizers.at_risk_source_recognizer import AtRiskSourceRecognizer
-from recognizers.base import REASONS_KEY
 from recognizers.citizen_journalist_recognizer import CitizenJournalistRecognizer
 from recognizers.email_recognizer import EmailRecognizer
 from recognizers.entities import (
     ALL_TYPES,
     ANONYMOUS_SOURCE,
     AT_RISK_TYPES,
+    KIND_KEY,
     PERSON_TYPES,
     QUASI_IDENTIFIER,
+    REASONS_KEY,
+    RISK_KEY,
     RISK_LEVELS,
+    SOURCE_KEY,
 )
 from recognizers.handle_recognizer import HandleRecognizer
 from recognizers.name_keys import name_parts, token_keys
@@ -40,22 +42,24 @@ from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
 from recognizers.pseudonym_recognizer import PseudonymRecognizer
 from recognizers.public_figure_recognizer import Gazetteer, PublicFigureRecognizer
-from service.core.config import sourceguard_version
+from service.core.config import (
+    DEFAULT_MAX_CHARS,
+    optional_path,
+    policy_dirs,
+    sourceguard_version,
+)
+from service.core.config import max_chars as configured_max_chars
 from service.core.errors import ConfigurationError
 from service.core.findings import Finding, ScreeningResult
 from service.drafts.canonical import CanonicalText, Vocabulary, canonicalize
-from service.drafts.validation import (  # noqa: F401  (decode_bytes re-exported for callers)
-    DEFAULT_MAX_CHARS,
-    MAX_CHARS_ENV,
-    decode_bytes,
-    validate_text,
-)
+from service.drafts.validation import validate_text
 from service.pipeline.anonymize import Secrets, apply_policy
 from service.pipeline.identities import resolve
 from service.pipeline.nlp import ModelUnavailableError, SourceguardNlpEngine
 from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
+GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
 MIN_TARGET_KEY = 3
 """Shortest name-word key looked for in link targets and slugs."""
 
@@ -76,16 +80,30 @@ class _NoContextEnhancer(ContextAwareEnhancer):
 
 
 def _read_allow_list() -> list[str]:
-    path = os.environ.get(ALLOW_LIST_ENV, "").strip()
-    if not path:
+    path = optional_path(ALLOW_LIST_ENV)
+    if path is None:
         return []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(
-            f"allow list {Path(path).name!r} cannot be read ({type(exc).__name__})"
+            f"allow list {path.name!r} cannot be read ({type(exc).__name__})"
         ) from exc
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _gazetteer(enabled: bool) -> Gazetteer:
+    """The shipped list of well-known public figures plus ``SOURCEGUARD_PUBLIC_FIGURES``."""
+    if not enabled:
+        return Gazetteer.from_lines([])
+    extra = optional_path(GAZETTEER_ENV)
+    try:
+        return Gazetteer.load(extra)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"public-figure list {extra.name if extra else ''!r} cannot be read "
+            f"({type(exc).__name__})"
+        ) from exc
 
 
 @dataclass
@@ -96,7 +114,6 @@ class Engine:
     secrets: Secrets
     max_chars: int = DEFAULT_MAX_CHARS
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    _policies: dict[str, Policy] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -132,7 +149,7 @@ class Engine:
             AtRiskSourceRecognizer(),
             PseudonymRecognizer(),
             PublicFigureRecognizer(
-                gazetteer=None if gazetteer else Gazetteer.from_lines([]),
+                gazetteer=_gazetteer(gazetteer),
                 allow_list=allow_list if allow_list is not None else _read_allow_list(),
             ),
             PersonRecognizer(),
@@ -149,13 +166,12 @@ class Engine:
             context_aware_enhancer=_NoContextEnhancer(),
             default_score_threshold=0.0,
         )
-        max_chars = int(os.environ.get(MAX_CHARS_ENV, DEFAULT_MAX_CHARS))
         return cls(
             nlp=nlp,
             analyzer=analyzer,
             roster=roster,
             secrets=secrets or Secrets.from_env(),
-            max_chars=max_chars,
+            max_chars=configured_max_chars(),
             vocabulary=Vocabulary.from_nlp(nlp.get_nlp("en")),
         )
 
@@ -175,11 +191,10 @@ class Engine:
         self.roster = roster
 
     def policy(self, name: str | None) -> Policy:
-        """A policy by name (cached per process); ``PolicyError`` if unknown or invalid."""
+        """A policy by name (shipped or from ``SOURCEGUARD_POLICY_DIR``); ``PolicyError`` if
+        unknown or invalid."""
         name = name or DEFAULT_POLICY
-        policy = load_policy(name, allow_paths=False)
-        self._policies[name] = policy
-        return policy
+        return load_policy(name, policy_dirs(), allow_paths=False)
 
     # -- the flow -----------------------------------------------------------------------------
     def canonical(self, text: str, fmt: str | None = None) -> CanonicalText:
@@ -344,7 +359,7 @@ def _other_findings(results: list[RecognizerResult]) -> list[Finding]:
             continue
         meta = r.recognition_metadata or {}
         identity = None
-        source = meta.get("sg_source")
+        source = meta.get(SOURCE_KEY)
         if source:
             identity = sources.setdefault(str(source), f"S{len(sources) + 1}")
         out.append(
@@ -356,8 +371,8 @@ def _other_findings(results: list[RecognizerResult]) -> list[Finding]:
                 recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
                 reasons=list(meta.get(REASONS_KEY, [])),
                 identity=identity,
-                risk=meta.get("sg_risk"),
-                kind=meta.get("sg_kind"),
+                risk=meta.get(RISK_KEY),
+                kind=meta.get(KIND_KEY),
             )
         )
     return out

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from presidio_analyzer import RecognizerResult
 
-from recognizers.base import REASONS_KEY
 from recognizers.entities import (
     AT_RISK_SOURCE,
     CITIZEN_JOURNALIST,
@@ -25,6 +24,8 @@ from recognizers.entities import (
     PROTECTED_SOURCE,
     PSEUDONYM,
     PUBLIC_FIGURE,
+    REASONS_KEY,
+    ROSTER_ID_KEY,
 )
 from recognizers.name_keys import name_parts, token_keys
 from recognizers.person_mentions import (
@@ -89,7 +90,7 @@ def _evidence(result: RecognizerResult) -> Evidence:
         score=float(result.score),
         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
         reasons=list(meta.get(REASONS_KEY, [])),
-        roster_id=meta.get("sg_roster_id"),
+        roster_id=meta.get(ROSTER_ID_KEY),
         start=result.start,
         end=result.end,
     )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from recognizers.name_keys import name_key, name_keys, name_parts, token_keys
+from service.core.config import setting
 from service.core.errors import ConfigurationError
 
 ROSTER_FORMAT = "sourceguard-roster"
@@ -57,10 +58,10 @@ def _check_key(key: Any) -> bytes:
 
 def roster_key_from_env() -> bytes:
     """The roster key from ``SOURCEGUARD_ROSTER_KEY`` (UTF-8, surrounding whitespace ignored)."""
-    raw = os.environ.get(KEY_ENV)
-    if raw is None or not raw.strip():
+    raw = setting(KEY_ENV)
+    if not raw:
         raise RosterError(f"{KEY_ENV} is not set; the roster cannot be used without its key")
-    key = raw.strip().encode("utf-8")
+    key = raw.encode("utf-8")
     if len(key) < MIN_KEY_BYTES:
         raise RosterError(f"{KEY_ENV} must be at least {MIN_KEY_BYTES} bytes")
     return key
