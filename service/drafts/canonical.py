@@ -164,20 +164,72 @@ def canonicalize(
     extracted = extract(original, "text" if fmt == "plain" else fmt)
     chars, starts, ends = _normalize(extracted)
     _join_line_breaks(chars, starts, ends)
-    text = "".join(chars)
+    text, starts, ends, placeholders = _neutral_placeholders("".join(chars), starts, ends)
     text = restore_case(text, vocabulary)
     covered = bytearray(len(original))
     if fmt != "plain":
         for o, w in zip(extracted.origin, extracted.widths, strict=True):
             if w:
                 covered[o : o + w] = b"\x01" * w
-    placeholders = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
     return CanonicalText(
         original, text, starts, ends, fmt, covered, placeholders, extracted.targets
     )
 
 
 _ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
+_PERSON_PLACEHOLDER_RE = re.compile(r"\[[a-z][a-z'’ \-]*[a-z] [A-Z]{1,3}\]")
+NEUTRAL_PERSON = "Someone"
+"""What the model reads where a sanitized copy has a person placeholder: a second reading then
+sees the sentence much as the first saw it with the name ("Someone’s regime"), so it finds
+nothing new around it (sanitize is idempotent) and the placeholder itself is never a name."""
+
+
+def _neutral_placeholders(
+    text: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int], list[tuple[int, int]]]:
+    """Person placeholders read as ``NEUTRAL_PERSON`` (capitals in a block of capitals);
+    every placeholder's canonical span is returned. One pass; spans map to the placeholder."""
+    found = list(PLACEHOLDER_RE.finditer(text))
+    if not found:
+        return text, starts, ends, []
+    blanked = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", blanked)]
+    loud = [_is_loud(line) for line in blanked.split("\n")]
+    import bisect
+
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for m in found:
+        a, b = m.span()
+        out.append(text[cursor:a])
+        new_starts.extend(starts[cursor:a])
+        new_ends.extend(ends[cursor:a])
+        position = len(new_starts)
+        if _PERSON_PLACEHOLDER_RE.fullmatch(m.group()):
+            line = bisect.bisect_right(line_starts, a) - 1
+            token = NEUTRAL_PERSON.upper() if loud[line] else NEUTRAL_PERSON
+            out.append(token)
+            new_starts.extend([starts[a]] * len(token))
+            new_ends.extend([ends[b - 1]] * len(token))
+            spans.append((position, position + len(token)))
+        else:
+            out.append(m.group())
+            new_starts.extend(starts[a:b])
+            new_ends.extend(ends[a:b])
+            spans.append((position, position + (b - a)))
+        cursor = b
+    out.append(text[cursor:])
+    new_starts.extend(starts[cursor:])
+    new_ends.extend(ends[cursor:])
+    return "".join(out), new_starts, new_ends, spans
+
+
+def _is_loud(line: str) -> bool:
+    """No lower-case letter and some capitals: a line written in capitals."""
+    return not any(c.islower() for c in line) and any(c.isupper() for c in line)
 
 
 def _normalize(extracted: Extracted) -> tuple[list[str], list[int], list[int]]:
@@ -340,8 +392,8 @@ def restore_case(text: str, vocabulary: Vocabulary | None = None) -> str:
 
 RICH_VOCABULARY = 10_000
 """Below this many known words (no model tables) unknown lower-case words are left alone."""
-_LOWER_WORD_RE = regex.compile(
-    r"(?<![\p{L}\p{M}\d@#/._'’\\])\p{Ll}{3,}(?![\p{L}\p{M}\d@/_'’]|\.[\p{L}\d])"
+_LOWER_WORD_RE = regex.compile(  # 4+ letters: shorter unknown words are mostly fragments
+    r"(?<![\p{L}\p{M}\d@#/._'’\\])\p{Ll}{4,}(?![\p{L}\p{M}\d@/_'’]|\.[\p{L}\d])"
 )
 
 
