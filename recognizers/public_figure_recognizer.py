@@ -82,6 +82,10 @@ class PublicFigureRecognizer(MentionRecognizer):
         self.gazetteer = gazetteer
         self.allowed = allowed
 
+    def set_allowed(self, allow_list: Iterable[str]) -> None:
+        """Replace the allow list (the service adds the newsroom's stored "always public")."""
+        self.allowed = Gazetteer.from_lines(allow_list)
+
     def classify(self, mention: Mention, text: str) -> tuple[float, list[str]] | None:
         before, appositive = _regexes()
         keys = name_keys(mention.text)

@@ -241,6 +241,32 @@ def cmd_token_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_allow_list(args: argparse.Namespace) -> int:
+    """The newsroom's "always public" names that editors remembered on the web page."""
+    from service.audit.records import fingerprint
+    from service.core.config import Config
+
+    store = _service_store()
+    try:
+        if args.allow_command == "list":
+            for name in store.list_allowed():
+                sys.stdout.write(name + "\n")
+            return EXIT_OK
+        if not store.remove_allowed(args.name):
+            raise CliError("that name is not on the allow list")
+        store.append_audit(
+            {
+                "operation": "allow-list-remove",
+                "actor": "cli",
+                "details": {"fingerprint": fingerprint(args.name, Config.from_env().key("audit"))},
+            }
+        )
+    finally:
+        store.close()
+    sys.stderr.write("removed from the allow list\n")
+    return EXIT_OK
+
+
 def cmd_audit_export(args: argparse.Namespace) -> int:
     store = _service_store()
     count = 0
@@ -353,6 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_token_revoke)
     t = token_sub.add_parser("list", help="list tokens (ids, names, roles; never the tokens)")
     t.set_defaults(func=cmd_token_list)
+
+    p = sub.add_parser("allow-list", help='the newsroom\'s "always public" names (web page)')
+    allow_sub = p.add_subparsers(dest="allow_command", required=True, parser_class=_Parser)
+    a = allow_sub.add_parser("list", help="print the names, one a line")
+    a.set_defaults(func=cmd_allow_list)
+    a = allow_sub.add_parser("remove", help="take a name off the list (audited by fingerprint)")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_allow_list)
 
     p = sub.add_parser("audit", help="export or verify the audit log")
     audit_sub = p.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)

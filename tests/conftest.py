@@ -32,3 +32,11 @@ def spans(recognizer, nlp_engine, text: str, entity: str) -> list[str]:  # type:
         for r in sorted(results, key=lambda r: r.start)
         if r.entity_type == entity
     ]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say where the browser tests' screenshots are, so CI can keep the folder as an artifact."""
+    from tests.e2e_support import SCREENSHOTS, WRITTEN
+
+    if WRITTEN:
+        terminalreporter.write_line(f"browser screenshots ({len(WRITTEN)}): {SCREENSHOTS}")

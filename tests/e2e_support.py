@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+"""What the browser showed, one PNG per step; the test summary names the folder for CI."""
+WRITTEN: list[Path] = []
+AXE_ENV = "SOURCEGUARD_AXE_JS"
+AXE_DEFAULT = Path.home() / ".cache/sourceguard/axe/node_modules/axe-core/axe.min.js"
+"""axe-core (MPL-2.0) from the npm registry, installed by .ci/run outside the package."""
 STARTUP_SECONDS = 120
 WINDOW_SIZE = (1400, 1000)
 CHROMIUM_FLAGS = (
@@ -140,9 +146,9 @@ def read_clipboard(driver: WebDriver) -> str | None:
 
 
 def save_screenshot(driver: WebDriver, name: str) -> Path:
-    """A full-page PNG under test-artifacts/ (the viewport only if Chromium cannot do more)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+    """A full-page PNG under test-artifacts/screenshots/ (the viewport if Chromium cannot more)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
     try:
         shot = driver.execute_cdp_cmd(
             "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
@@ -150,7 +156,46 @@ def save_screenshot(driver: WebDriver, name: str) -> Path:
         path.write_bytes(base64.b64decode(shot["data"]))
     except Exception:
         driver.save_screenshot(str(path))
+    WRITTEN.append(path)
     return path
+
+
+def set_width(driver: WebDriver, width: int, height: int = WINDOW_SIZE[1]) -> None:
+    """Emulate a viewport ``width`` CSS pixels wide (a phone at 400), as media queries see it."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+
+
+# -- accessibility ----------------------------------------------------------------------------
+def axe_source() -> str:
+    """The axe-core script; fail in CI, skip elsewhere when it is not installed."""
+    path = Path(os.environ.get(AXE_ENV, "") or AXE_DEFAULT)
+    if not path.is_file():
+        unavailable(f"axe-core is not installed at {path} (npm install axe-core, see .ci/run)")
+    return path.read_text(encoding="utf-8")
+
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    resultTypes: ["violations"],
+}).then((r) => done({violations: r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+    }))}), (e) => done({error: String(e)}));
+"""
+
+
+def axe_violations(driver: WebDriver) -> list[dict[str, Any]]:
+    """Run axe-core in the page (offline: the script is injected, nothing is fetched)."""
+    if not driver.execute_script("return typeof window.axe !== 'undefined';"):
+        driver.execute_script(axe_source())
+    result: Any = driver.execute_async_script(AXE_RUN)
+    assert isinstance(result, dict) and "error" not in result, result
+    return result["violations"]
 
 
 @contextlib.contextmanager
@@ -161,5 +206,5 @@ def screenshot_on_failure(driver: WebDriver, name: str) -> Iterator[None]:
     except BaseException:
         with contextlib.suppress(Exception):
             save_screenshot(driver, name)
-            (ARTIFACTS / (Path(name).stem + ".html")).write_text(driver.page_source)
+            (SCREENSHOTS / (Path(name).stem + ".html")).write_text(driver.page_source)
         raise

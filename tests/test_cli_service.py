@@ -138,6 +138,28 @@ def test_token_list_shows_name_role_id_but_never_the_token(
         assert token.split("_")[-1] not in out
 
 
+def test_allow_list_list_and_remove(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What editors remembered as "always public" on the web page can be read and undone."""
+    store = open_store(Config.from_env().database_url)
+    try:
+        assert store.add_allowed("Samir  Nakash") and not store.add_allowed("samir nakash")
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "allow-list", "list")
+    assert code == 0 and out == "Samir Nakash\n"
+    code, out, err = run(capsys, "allow-list", "remove", "SAMIR NAKASH")
+    assert code == 0 and "removed" in err
+    assert run(capsys, "allow-list", "list")[1] == ""
+    code, _, err = run(capsys, "allow-list", "remove", "Samir Nakash")
+    assert code == 2 and "not on the allow list" in err
+    store = open_store(Config.from_env().database_url)
+    try:
+        last = store.list_audit(after=0, limit=10)[-1]
+    finally:
+        store.close()
+    assert last["operation"] == "allow-list-remove" and "Nakash" not in str(last)
+
+
 def test_token_revoke(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "token", "create", "--role", "editor", "--name", "x")
     token = out.strip()

@@ -4,6 +4,11 @@ Walks an editor's session end to end (login, screening, the annotated draft, jig
 an override with its mandatory reason, copy and download, logout) using only the ids and classes
 the page promises, and checks what the audit log keeps of it: who overrode what, no names.
 Colour must never be the only signal and the keyboard alone must do, so both are exercised.
+Then each feature of the editor's daily tool: the two panes (and stacked at 400 px without
+sideways scrolling), keyboard navigation between findings, role corrections, screening as you
+type with its visible states, human error messages that keep the draft, and an axe-core check
+(labels, contrast, focus order) of every state of the page. Screenshots of each step are
+written to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import pytest
 import requests
 
 from tests.e2e_support import (
+    SCREENSHOTS,
     Server,
+    axe_violations,
     chromium,
     grant_clipboard,
     read_clipboard,
@@ -27,6 +34,7 @@ from tests.e2e_support import (
     running_server,
     save_screenshot,
     screenshot_on_failure,
+    set_width,
     token_id,
 )
 
@@ -88,8 +96,11 @@ def browser(server: Server) -> Iterator[WebDriver]:
 
 # -- helpers ------------------------------------------------------------------------------------
 def wait_for(driver: WebDriver, condition: Any, message: str) -> Any:
+    """Wait for ``condition``; an element replaced meanwhile (a re-render) is simply retried."""
+    from selenium.common.exceptions import StaleElementReferenceException
 
-    return WebDriverWait(driver, WAIT_SECONDS).until(condition, message)
+    wait = WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(condition, message)
 
 
 def visible(driver: WebDriver, selector: str) -> WebElement:
@@ -240,6 +251,7 @@ def login(driver: WebDriver, server: Server) -> None:
     css(driver, "#login-button").click()
     form = visible(driver, "#screen-form")
     assert path_of(driver) == "/", driver.current_url
+    set_live(driver, False)  # this walk is the plain form (the live one: test_screen_as_you_type)
     assert (form.get_attribute("method") or "").lower() == "post"
     assert (form.get_attribute("enctype") or "").lower() == "multipart/form-data"
     assert urllib.parse.urlsplit(form.get_attribute("action") or "").path == "/screen"
@@ -255,17 +267,7 @@ def screen_draft(driver: WebDriver) -> None:
     """b. Fill the draft (mostly by script, the end by keyboard), pick the policy, press Enter."""
 
     draft = css(driver, "#draft")
-    driver.execute_script(
-        """
-        const area = arguments[0];
-        area.value = arguments[1];
-        area.dispatchEvent(new Event('input', {bubbles: true}));
-        area.focus();
-        area.setSelectionRange(area.value.length, area.value.length);
-        """,
-        draft,
-        DRAFT.removesuffix(TYPED_TAIL),
-    )
+    fill_draft(driver, DRAFT.removesuffix(TYPED_TAIL))
     ActionChains(driver).send_keys(TYPED_TAIL).perform()
     assert draft.get_property("value") == DRAFT
     Select(css(driver, "#policy")).select_by_value("publish")
@@ -307,6 +309,12 @@ def check_annotated_draft(driver: WebDriver) -> dict[str, Any]:
         "mark 'Mansour' with the identity of 'Yara Mansour'",
     )
     public_figure = only([m for m in found if m["kind"] == "public-figure"], "public-figure mark")
+    # One tag for the whole anonymous-source span, whatever details are marked inside it.
+    sources = [m for m in found if m["kind"] == "anonymous-source"]
+    assert len(sources) == 1, [m["text"] for m in sources]
+    own_tags = css_all(sources[0]["element"], ":scope > .tag")
+    assert len(own_tags) == 1 and own_tags[0].text.strip() == "ANON", own_tags
+    assert css_all(sources[0]["element"], "mark.finding"), "no detail marked inside the source"
     assert "Haddad" in public_figure["text"], public_figure["text"]
 
     legend = {
@@ -353,17 +361,30 @@ def check_jigsaw_and_sanitized(driver: WebDriver) -> None:
     assert "Karim Haddad" in text, text
 
 
-def override_row(driver: WebDriver, identity: str) -> WebElement:
-    return css(driver, f'#identities tr[data-identity="{identity}"]')
+def person_row(driver: WebDriver, identity: str) -> WebElement:
+    """The person's entry in the list, its correction controls opened."""
+    row = css(driver, f'#identities .person[data-identity="{identity}"]')
+    box = css(row, "details.correct-box")
+    if not box.get_attribute("open"):
+        css(box, "summary").click()
+    return row
 
 
 def apply_override(driver: WebDriver, server: Server, public_figure: dict[str, Any]) -> None:
     """f. Redacting the public figure needs a reason; without one nothing is applied."""
 
     identity = public_figure["identity"]
-    row = override_row(driver, identity)
+    row = person_row(driver, identity)
     select = Select(css(row, "select.override"))
     assert [o.get_attribute("value") for o in select.options] == ["", "keep", "redact"]
+    roles = Select(css(row, "select.role"))
+    assert [o.get_attribute("value") for o in roles.options] == [
+        "",
+        "not-person",
+        "public",
+        "pseudonym",
+        "at-risk",
+    ]
     css(row, "input.reason")
     select.select_by_value("redact")
     css(driver, "#apply-overrides").click()
@@ -371,14 +392,13 @@ def apply_override(driver: WebDriver, server: Server, public_figure: dict[str, A
     assert "Haddad" in sanitized(driver), "an override without a reason was applied"
     assert not css_all(driver, "#overrides-applied li"), "an override without a reason is listed"
     # The page may re-screen (and audit) the draft, but no record may carry the override.
-    refused = [r for r in audit_records(server) if (r.get("details") or {}).get("overrides")]
+    refused = [r for r in audit_records(server) if (r.get("details") or {}).get("corrections")]
     assert not refused, f"a refused override reached the audit log: {refused}"
 
-    # The page may have been re-rendered: find the row again and keep what it still holds.
-    row = override_row(driver, identity)
+    # The page was re-rendered: the choice is still selected, only the reason is missing.
+    row = person_row(driver, identity)
     select = Select(css(row, "select.override"))
-    if select.first_selected_option.get_attribute("value") != "redact":
-        select.select_by_value("redact")
+    assert select.first_selected_option.get_attribute("value") == "redact"
     reason = css(row, "input.reason")
     reason.clear()
     reason.send_keys(OVERRIDE_REASON)
@@ -410,6 +430,8 @@ def check_copy_and_download(driver: WebDriver) -> None:
         """
     )
     expected = sanitized(driver).strip()
+    css(driver, "#show-sanitized").click()
+    visible(driver, "#sanitized")
     css(driver, "#copy-sanitized").click()
     status = css(driver, "#copy-status")
     assert status.get_attribute("aria-live"), "#copy-status is not announced (aria-live)"
@@ -447,7 +469,7 @@ def check_audit(server: Server, public_figure: dict[str, Any]) -> None:
     assert last["operation"] == "sanitize", last
     editor = token_id(server.tokens["editor"])
     assert last["actor"] == editor, last
-    overrides = last["details"]["overrides"]
+    overrides = last["details"]["corrections"]
     assert isinstance(overrides, list) and len(overrides) == 1, overrides
     entry = overrides[0]
     assert entry["identity"] == public_figure["identity"], entry
@@ -457,7 +479,7 @@ def check_audit(server: Server, public_figure: dict[str, Any]) -> None:
     dumped = json.dumps(records, ensure_ascii=False)
     for name in NAMES:
         assert name not in dumped, f"{name!r} reached the audit log"
-    with_overrides = [r for r in records if (r.get("details") or {}).get("overrides")]
+    with_overrides = [r for r in records if (r.get("details") or {}).get("corrections")]
     assert with_overrides == [last], "another audit record carries overrides"
 
 
@@ -473,7 +495,8 @@ def check_csrf(driver: WebDriver, server: Server) -> None:
         timeout=60,
     )
     assert response.status_code == 400, (response.status_code, response.text[:500])
-    assert "water came back" not in response.text, "the draft was screened"
+    assert "security token has expired" in response.text, response.text[:500]
+    assert "[detail" not in response.text and 'id="result"' not in response.text, "screened"
 
 
 def logout(driver: WebDriver, server: Server) -> None:
@@ -485,3 +508,369 @@ def logout(driver: WebDriver, server: Server) -> None:
     visible(driver, "#login-form")
     driver.get(server.url + "/")
     assert path_of(driver) == "/login", "the session survived logout"
+
+
+# -- the editor's daily tool: one test per feature ------------------------------------------------
+LATER = " Activist Lina Farouk was detained on Friday."
+SLOW_FETCH_JS = """
+if (!window.__e2eFetch) window.__e2eFetch = window.fetch;
+window.__e2eDelay = arguments[0];
+window.fetch = (...args) => new Promise((r) => setTimeout(r, window.__e2eDelay))
+    .then(() => window.__e2eFetch(...args));
+"""
+RECORD_STATES_JS = """
+window.__e2eStates = [];
+const el = document.getElementById("screen-state");
+new MutationObserver(() => window.__e2eStates.push(el.dataset.state))
+    .observe(el, {attributes: true, childList: true, characterData: true, subtree: true});
+"""
+
+
+def sign_in(driver: WebDriver, server: Server) -> None:
+    driver.get(server.url + "/")
+    if path_of(driver) == "/login":
+        css(driver, "#token").send_keys(server.tokens["editor"])
+        css(driver, "#login-button").click()
+    visible(driver, "#screen-form")
+
+
+def set_live(driver: WebDriver, on: bool) -> None:
+    """The "Screen as I type" switch (the page remembers the choice, never the draft)."""
+    box = visible(driver, "#live")
+    if box.is_selected() != on:
+        box.click()
+    assert box.is_selected() == on
+
+
+def fill_draft(driver: WebDriver, text: str) -> None:
+    driver.execute_script(
+        """
+        const area = arguments[0];
+        area.value = arguments[1];
+        area.dispatchEvent(new Event('input', {bubbles: true}));
+        area.focus();
+        area.setSelectionRange(area.value.length, area.value.length);
+        """,
+        css(driver, "#draft"),
+        text,
+    )
+
+
+def screen_by_button(driver: WebDriver, text: str) -> None:
+    set_live(driver, False)
+    fill_draft(driver, text)
+    driver.execute_script("window.__e2eOldPage = true;")
+    css(driver, "#screen-button").click()
+    wait_for(
+        driver,
+        lambda d: (
+            not d.execute_script("return window.__e2eOldPage === true;")
+            and d.execute_script("return document.readyState") == "complete"
+            and state_of(d) in ("up-to-date", "failed")
+        ),
+        "no screening result",
+    )
+
+
+def state_of(driver: WebDriver) -> str:
+    return css(driver, "#screen-state").get_attribute("data-state") or ""
+
+
+def rect(driver: WebDriver, selector: str) -> dict[str, float]:
+    return driver.execute_script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, top: r.top + window.scrollY,"
+        " bottom: r.bottom + window.scrollY, width: r.width};",
+        selector,
+    )
+
+
+def sideways_overflow(driver: WebDriver) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    return driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth;"
+    )
+
+
+def shot(driver: WebDriver, name: str) -> None:
+    path = save_screenshot(driver, name)
+    print(f"screenshot: {path}")
+
+
+def test_two_panes_side_by_side_and_stacked_at_400px(browser: WebDriver, server: Server) -> None:
+    with screenshot_on_failure(browser, "layout-failure.png"):
+        sign_in(browser, server)
+        screen_by_button(browser, DRAFT)
+        draft, findings = rect(browser, ".draft-pane"), rect(browser, "#findings-pane")
+        assert findings["left"] >= draft["right"] - 1, (draft, findings)  # beside, not below
+        assert abs(findings["top"] - draft["top"]) < 5, (draft, findings)
+        assert css(browser, "#summary").text.startswith("1 person at risk, 1 public figure kept")
+        assert sideways_overflow(browser) <= 0
+        shot(browser, "panes-1400.png")
+        try:
+            set_width(browser, 400, 900)
+            wait_for(browser, lambda d: d.execute_script("return innerWidth") == 400, "width")
+            draft, findings = rect(browser, ".draft-pane"), rect(browser, "#findings-pane")
+            assert findings["top"] >= draft["bottom"] - 1, (draft, findings)  # stacked
+            assert draft["width"] <= 400 and findings["width"] <= 400, (draft, findings)
+            assert sideways_overflow(browser) <= 0, "the page scrolls sideways at 400 px"
+            shot(browser, "stacked-400.png")
+            # An open explanation fits the screen too (a sheet along the bottom edge).
+            for mark in css_all(browser, "#draft-view mark.finding"):
+                browser.execute_script("arguments[0].focus();", mark)
+                assert sideways_overflow(browser) <= 0, "a tooltip makes the page scroll sideways"
+            tip = rect(browser, "mark.finding:focus > .tip")
+            assert tip["left"] >= 0 and tip["right"] <= 400, tip
+            shot(browser, "stacked-400-tooltip.png")
+        finally:
+            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_keyboard_moves_between_findings(browser: WebDriver, server: Server) -> None:
+    with screenshot_on_failure(browser, "keyboard-failure.png"):
+        sign_in(browser, server)
+        screen_by_button(browser, DRAFT)
+        found = css_all(browser, "#draft-view mark.finding")
+        assert len(found) >= 4
+        css(browser, "#next-finding").click()
+        assert browser.switch_to.active_element == found[0]
+        assert css(browser, "#finding-position").text == f"finding 1 of {len(found)}"
+        keys = ActionChains(browser)
+        keys.send_keys(Keys.ARROW_RIGHT).perform()
+        assert browser.switch_to.active_element == found[1]
+        ActionChains(browser).send_keys(Keys.ARROW_LEFT).perform()
+        assert browser.switch_to.active_element == found[0]
+        ActionChains(browser).send_keys(Keys.END).perform()
+        assert browser.switch_to.active_element == found[-1]
+        ActionChains(browser).send_keys(Keys.HOME).perform()
+        assert browser.switch_to.active_element == found[0]
+        css(browser, "#prev-finding").click()  # wraps around
+        assert browser.switch_to.active_element == found[-1]
+        # Enter on a person's mention goes to that person's corrections.
+        first = found[0]
+        identity = first.get_attribute("data-identity")
+        browser.execute_script("arguments[0].focus();", first)
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        active = browser.switch_to.active_element
+        assert active.get_attribute("id") == css(
+            person_row(browser, identity), "select"
+        ).get_attribute("id")
+        # ...and "Show" in the list goes back to the mentions, one after the other.
+        show = css(person_row(browser, identity), ".show-mentions")
+        show.click()
+        assert browser.switch_to.active_element.get_attribute("data-identity") == identity
+        shot(browser, "keyboard-navigation.png")
+
+
+def test_tab_order_follows_the_layout(browser: WebDriver, server: Server) -> None:
+    """Focus order: toolbar, the draft, the left pane's result, then the right pane."""
+    sign_in(browser, server)
+    screen_by_button(browser, DRAFT)
+    assert not browser.execute_script(
+        "return [...document.querySelectorAll('[tabindex]')].filter((e) => e.tabIndex > 0).length;"
+    ), "a positive tabindex breaks the focus order"
+    browser.execute_script("document.getElementById('policy').focus();")
+    order: list[str] = []
+    for _ in range(120):
+        element = browser.switch_to.active_element
+        key = element.get_attribute("id") or element.tag_name.lower()
+        if element.tag_name.lower() == "mark":
+            key = "mark"
+        if not order or order[-1] != key:
+            order.append(key)
+        if element.tag_name.lower() == "summary":
+            break
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+    expected = [
+        "policy",
+        "upload",
+        "live",
+        "screen-button",
+        "draft",
+        "show-findings",
+        "show-sanitized",
+        "prev-finding",
+        "next-finding",
+        "mark",
+    ]
+    positions = [order.index(k) for k in expected]
+    assert positions == sorted(positions), order
+    assert order[-2:] == ["button", "summary"], order  # the first person: Show, then Correct
+
+
+def test_correct_a_classification(browser: WebDriver, server: Server) -> None:
+    """A public official who in fact fled: "at risk", with a reason, on every mention."""
+    with screenshot_on_failure(browser, "correction-failure.png"):
+        sign_in(browser, server)
+        screen_by_button(browser, DRAFT)
+        public = only([m for m in marks(browser) if m["kind"] == "public-figure"], "public figure")
+        identity = public["identity"]
+        row = person_row(browser, identity)
+        Select(css(row, "select.role")).select_by_value("at-risk")
+        css(row, "input.reason").send_keys("left the ministry; now threatened")
+        css(browser, "#apply-overrides").click()
+        wait_for(browser, lambda d: css_all(d, "#overrides-applied li"), "no correction listed")
+        text = sanitized(browser)
+        assert "Haddad" not in text and "[source A]" in text, text
+        assert "[citizen journalist A]" in text, text  # the others keep their role word
+        row = person_row(browser, identity)
+        assert "at-risk source" in row.text and "found as public figure" in row.text, row.text
+        kinds = {m["kind"] for m in marks(browser) if m["identity"] == identity}
+        assert kinds == {"at-risk"}, kinds
+        assert css(browser, "#summary").text.startswith("2 people at risk"), css(
+            browser, "#summary"
+        ).text
+        shot(browser, "correction-at-risk.png")
+        entry = audit_records(server)[-1]["details"]["corrections"][0]
+        assert entry["corrected_to"] == "AT_RISK_SOURCE" and entry["identity"] == identity
+        assert entry["entity_type"] == "PUBLIC_FIGURE"
+        dumped = json.dumps(audit_records(server))
+        assert "Haddad" not in dumped and "Mansour" not in dumped
+
+
+def test_screen_as_you_type(browser: WebDriver, server: Server) -> None:
+    with screenshot_on_failure(browser, "live-failure.png"):
+        sign_in(browser, server)
+        browser.get(server.url + "/")
+        set_live(browser, True)
+        browser.execute_script("window.__e2ePage = 'same page';")
+        browser.execute_script(RECORD_STATES_JS)
+        fill_draft(browser, DRAFT)
+        assert state_of(browser) == "edited"
+        wait_for(browser, lambda d: state_of(d) == "up-to-date", "the draft was not screened")
+        assert browser.execute_script("return window.__e2ePage;") == "same page", "page reloaded"
+        assert "[citizen journalist A]" in sanitized(browser)
+        states = browser.execute_script("return window.__e2eStates;")
+        assert "screening" in states, states
+        shot(browser, "live-up-to-date.png")
+
+        # Typing goes on while a (slow) screening is under way; its answer, now stale, is
+        # dropped and the newer text is screened.
+        browser.execute_script(SLOW_FETCH_JS, 2500)
+        draft = css(browser, "#draft")
+        browser.execute_script("arguments[0].focus();", draft)
+        ActionChains(browser).send_keys(LATER[:20]).perform()
+        wait_for(browser, lambda d: state_of(d) == "screening", "no screening state")
+        ActionChains(browser).send_keys(LATER[20:]).perform()
+        assert draft.get_property("value") == DRAFT + LATER, "typing was blocked"
+        assert state_of(browser) in ("edited", "screening")
+        browser.execute_script(SLOW_FETCH_JS, 0)
+        wait_for(
+            browser,
+            lambda d: state_of(d) == "up-to-date" and "Farouk" in css(d, "#draft-view").text,
+            "the latest text was not screened",
+        )
+        assert draft_text(browser, css(browser, "#draft-view")) == DRAFT + LATER
+        changes = css(browser, "#changes").text
+        assert changes.startswith("Changed:") and "new: P" in changes, changes
+        assert "Farouk" not in changes  # ids and roles, not names
+        assert css_all(browser, "#identities .person.changed"), "the new person is not marked"
+        shot(browser, "live-changed.png")
+
+        # The server fails: the state says so, the draft stays, the old copy cannot be copied.
+        browser.execute_script(
+            "document.getElementById('screen-form').dataset.liveUrl = '/screen/no-such-page';"
+        )
+        browser.execute_script("arguments[0].focus();", draft)
+        ActionChains(browser).send_keys(" More.").perform()
+        wait_for(browser, lambda d: state_of(d) == "failed", "no failed state")
+        assert css(browser, "#screen-state").text == "failed — not sanitized"
+        assert draft.get_property("value") == DRAFT + LATER + " More."
+        assert "stale" in (css(browser, "#result").get_attribute("class") or "")
+        visible_error(browser, "nothing was sanitized")
+        css(browser, "#show-sanitized").click()
+        assert css(browser, "#stale-note").is_displayed()
+        css(browser, "#copy-sanitized").click()
+        assert "Not copied" in css(browser, "#copy-status").text
+        shot(browser, "live-failed.png")
+
+        # The sign-in ends: same, with a message that says what to do.
+        browser.execute_script(
+            "document.getElementById('screen-form').dataset.liveUrl = '/screen/live';"
+        )
+        browser.delete_all_cookies()
+        browser.execute_script("arguments[0].focus();", draft)
+        ActionChains(browser).send_keys(" Again.").perform()
+        wait_for(
+            browser,
+            lambda d: state_of(d) == "failed" and "sign-in has ended" in css(d, "#errors").text,
+            "no failure for an ended session",
+        )
+        assert draft.get_property("value").endswith(" More. Again.")
+        set_live(browser, False)
+
+
+def test_errors_are_human_and_keep_the_draft(
+    browser: WebDriver, server: Server, tmp_path: Any
+) -> None:
+    with screenshot_on_failure(browser, "errors-failure.png"):
+        sign_in(browser, server)
+        screen_by_button(browser, "   ")
+        message = visible_error(browser, "empty")
+        assert message.startswith("The draft is empty."), message
+        fill_draft(browser, DRAFT)
+        pdf = tmp_path / "draft.pdf"
+        pdf.write_bytes(b"%PDF-1.4 not a draft")
+        css(browser, "#upload").send_keys(str(pdf))
+        css(browser, "#screen-button").click()
+        message = visible_error(browser, "only .txt")
+        assert "Your draft is still in the box." in message, message
+        assert css(browser, "#draft").get_property("value") == DRAFT
+        assert state_of(browser) == "failed"
+        shot(browser, "error-keeps-draft.png")
+        # Too long to send: the page says so itself (the server could not read it back).
+        browser.execute_script("document.getElementById('screen-form').dataset.maxChars = '50';")
+        browser.execute_script("window.__e2eOldPage = true;")
+        css(browser, "#upload").clear()
+        css(browser, "#screen-button").click()
+        message = visible_error(browser, "too long")
+        assert "Your draft is still in the box." in message, message
+        assert browser.execute_script("return window.__e2eOldPage === true;"), "the form was sent"
+        assert css(browser, "#draft").get_property("value") == DRAFT
+
+
+def test_accessibility_of_every_state(browser: WebDriver, server: Server) -> None:
+    """axe-core, injected offline: WCAG 2.1 A/AA and best practice (labels, contrast, order)."""
+    with screenshot_on_failure(browser, "a11y-failure.png"):
+        browser.delete_all_cookies()
+        browser.get(server.url + "/login")
+        pages: dict[str, list[dict[str, Any]]] = {"login": axe_violations(browser)}
+        sign_in(browser, server)
+        browser.get(server.url + "/")
+        pages["empty editor"] = axe_violations(browser)
+        screen_by_button(browser, DRAFT)
+        pages["result"] = axe_violations(browser)
+        browser.execute_script(
+            "arguments[0].focus();", css(browser, "#draft-view mark.finding")
+        )  # a tooltip open
+        pages["tooltip"] = axe_violations(browser)
+        css(browser, "#show-sanitized").click()
+        pages["sanitized view"] = axe_violations(browser)
+        try:
+            set_width(browser, 400, 900)
+            pages["result at 400 px"] = axe_violations(browser)
+        finally:
+            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        screen_by_button(browser, "   ")
+        pages["error"] = axe_violations(browser)
+        # The checker itself works: an unlabelled field and grey-on-grey text are caught.
+        browser.execute_script(
+            """
+            const probe = document.createElement("div");  // styled by CSSOM: CSP forbids inline
+            probe.id = "e2e-probe";
+            probe.appendChild(document.createElement("input"));
+            const faint = document.createElement("p");
+            faint.textContent = "faint text";
+            faint.style.color = "#bbb";
+            faint.style.background = "#ccc";
+            probe.appendChild(faint);
+            document.getElementById("main").appendChild(probe);
+            """
+        )
+        caught = {v["id"] for v in axe_violations(browser)}
+        browser.execute_script("document.getElementById('e2e-probe').remove();")
+        assert {"label", "color-contrast"} <= caught, caught
+        found = {name: v for name, v in pages.items() if v}
+        print(f"axe-core: {len(pages)} page states checked; screenshots in {SCREENSHOTS}")
+        assert not found, json.dumps(found, indent=1)

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from service.core.config import KEY_PURPOSES, Config
+from service.core.findings import Finding
 from service.http.app import create_app
-from service.http.web import jigsaw_warnings, segment
+from service.http.editor_view import jigsaw_warnings, segment
 from service.pipeline.anonymize import Secrets
 from service.pipeline.engine import Engine
 from service.pipeline.roster import Roster
@@ -76,7 +77,8 @@ def test_page_needs_sign_in(site: dict[str, Any]) -> None:
     response = site["client"].get("/")
     assert response.status_code == 303 and response.headers["Location"].endswith("/login")
     response = site["client"].post("/screen", data={"text": DRAFT})
-    assert response.status_code == 303
+    assert response.status_code == 401 and 'id="login-form"' in response.get_data(as_text=True)
+    assert "[citizen journalist" not in response.get_data(as_text=True)  # nothing screened
 
 
 def test_bad_and_wrong_role_tokens(site: dict[str, Any]) -> None:
@@ -126,43 +128,215 @@ def test_result_view(site: dict[str, Any]) -> None:
     assert "Mansour" not in sanitized and "[citizen journalist A]" in sanitized
     assert "Karim Haddad" in sanitized
     assert "Anonymous source S1 is described with" in html
+    assert "1 person at risk, 1 public figure kept" in html  # the summary line
     assert 'download="sanitized.txt"' in html and "data:text/plain;charset=utf-8;base64," in html
     headers = response.headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Cache-Control"] == "no-store"
 
 
+def anchors(html: str) -> dict[str, str]:
+    """identity → the anchor its form fields are named by."""
+    return dict(re.findall(r'data-identity="(P\d+)" data-anchor="([0-9a-f]{16})"', html))
+
+
+def sanitized_of(response: Any) -> str:
+    return SANITIZED_RE.search(response.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+
+
 def test_override_requires_a_reason_and_is_audited(site: dict[str, Any]) -> None:
     token = sign_in(site)
-    missing = screen(site, token, override_P2="redact", reason_P2="  ").get_data(as_text=True)
-    assert "Give a reason for the override of P2." in missing
-    assert "Karim Haddad" in SANITIZED_RE.search(missing).group(1)  # type: ignore[union-attr]
+    a = anchors(screen(site, token).get_data(as_text=True))
+    missing = screen(site, token, **{f"action_{a['P2']}": "redact", f"reason_{a['P2']}": "  "})
+    html = missing.get_data(as_text=True)
+    assert "P2 (public figure): give a reason for this choice" in html
+    assert "Karim Haddad" in sanitized_of(missing)
+    assert f'name="action_{a["P2"]}"' in html and 'value="redact" selected' in html  # kept
 
-    done = screen(site, token, override_P2="redact", reason_P2="Haddad asked us by phone")
+    done = screen(
+        site, token, **{f"action_{a['P2']}": "redact", f"reason_{a['P2']}": "Haddad asked us"}
+    )
     html = done.get_data(as_text=True)
-    sanitized = SANITIZED_RE.search(html).group(1)  # type: ignore[union-attr]
-    assert "Haddad" not in sanitized and "[withheld name A]" in sanitized
+    assert "Haddad" not in sanitized_of(done) and "[withheld name A]" in sanitized_of(done)
     assert "P2: replace with a placeholder" in html
 
-    kept = screen(site, token, override_P1="keep", reason_P1="consent recorded on 1 March")
-    assert "Yara Mansour" in SANITIZED_RE.search(kept.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    kept = screen(site, token, **{f"action_{a['P1']}": "keep", f"reason_{a['P1']}": "consent"})
+    assert "Yara Mansour" in sanitized_of(kept)
 
     records = site["store"].list_audit(after=0, limit=100)
-    override = records[-2]["details"]["overrides"][0]
+    entry = records[-2]["details"]["corrections"][0]
     editor_id = site["tokens"]["editor"].split("_")[1]
-    assert override["identity"] == "P2" and override["action"] == "redact"
-    assert override["actor"] == editor_id == records[-2]["actor"]
-    assert override["fingerprint"].startswith("hmac-sha256:")
-    assert "Haddad" not in override["reason"] and "asked us by phone" in override["reason"]
+    assert entry["identity"] == "P2" and entry["action"] == "redact"
+    assert entry["entity_type"] == "PUBLIC_FIGURE" and "corrected_to" not in entry
+    assert entry["actor"] == editor_id == records[-2]["actor"]
+    assert entry["fingerprint"].startswith("hmac-sha256:" + a["P2"])
+    assert "Haddad" not in entry["reason"] and "asked us" in entry["reason"]
+    assert not records[-4]["details"]["corrections"]  # the refused one was not applied
     dump = json.dumps(records)
     assert "Haddad" not in dump and "Mansour" not in dump
 
 
+def test_replacing_someone_already_replaced_keeps_the_role_word(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    a = anchors(screen(site, token).get_data(as_text=True))
+    done = screen(site, token, **{f"action_{a['P1']}": "redact", f"reason_{a['P1']}": "sure"})
+    assert sanitized_of(done).count("[citizen journalist A]") == 2
+    assert "withheld" not in sanitized_of(done)
+
+
+@pytest.mark.parametrize(
+    ("identity", "role", "expect_in", "expect_out", "shown"),
+    [
+        # a public official who in fact fled: at risk, replaced with the at-risk role word
+        ("P2", "at-risk", "[source A]", "Haddad", "at-risk source"),
+        # a wrongly flagged citizen journalist who is a public official
+        ("P1", "public", "Yara Mansour", "[citizen journalist", "public figure"),
+        # the name is the source's declared pseudonym: the policy keeps pseudonyms
+        ("P1", "pseudonym", "Yara Mansour", "[citizen journalist", "pseudonym"),
+        # a false hit: not a person at all, nothing is replaced, and the row stays to undo it
+        ("P1", "not-person", "Yara Mansour", "[citizen journalist", "not a person"),
+    ],
+)
+def test_role_corrections_apply_to_every_mention(
+    site: dict[str, Any], identity: str, role: str, expect_in: str, expect_out: str, shown: str
+) -> None:
+    token = sign_in(site)
+    a = anchors(screen(site, token).get_data(as_text=True))
+    fields = {f"role_{a[identity]}": role, f"reason_{a[identity]}": "checked with the desk"}
+    response = screen(site, token, **fields)
+    text = sanitized_of(response)
+    assert expect_in in text and expect_out not in text
+    html = response.get_data(as_text=True)
+    row = re.search(rf'<li class="person" data-identity="{identity}".*?</li>', html, re.S)
+    assert row and shown in row.group(0) and "corrected" in row.group(0)
+    if role != "not-person":  # every mention carries the corrected kind
+        kinds = re.findall(rf'data-kind="([a-z-]+)" data-identity="{identity}"', html)
+        assert kinds and len(set(kinds)) == 1
+    entry = site["store"].list_audit(after=0, limit=100)[-1]["details"]["corrections"][0]
+    assert entry["identity"] == identity and entry["corrected_to"]
+    assert "Mansour" not in json.dumps(entry) and "Haddad" not in json.dumps(entry)
+
+
+def test_a_correction_follows_the_person_when_ids_change(site: dict[str, Any]) -> None:
+    """Decisions are keyed by the name's anchor: a new person before P2 renumbers it."""
+    token = sign_in(site)
+    a = anchors(screen(site, token).get_data(as_text=True))
+    fields = {f"role_{a['P2']}": "at-risk", f"reason_{a['P2']}": "fled"}
+    edited = "Activist Lina Farouk spoke first. " + DRAFT
+    response = screen(site, token, text=edited, **fields)
+    now = anchors(response.get_data(as_text=True))
+    assert now["P3"] == a["P2"]
+    assert "Haddad" not in sanitized_of(response)
+    # The name gone (half-typed): the correction waits in the form and comes back with it.
+    gone = screen(site, token, text=DRAFT.replace("Karim Haddad", "Karim Hadd"), **fields)
+    html = gone.get_data(as_text=True)
+    assert 'id="waiting"' in html and f'name="role_{a["P2"]}" value="at-risk"' in html
+    back = screen(site, token, **fields)
+    assert "Haddad" not in sanitized_of(back)
+
+
 def test_bad_override_values_are_refused(site: dict[str, Any]) -> None:
     token = sign_in(site)
-    html = screen(site, token, override_P2="publish-anyway", reason_P2="x").get_data(as_text=True)
+    a = anchors(screen(site, token).get_data(as_text=True))
+    html = screen(
+        site, token, **{f"action_{a['P2']}": "publish-anyway", f"reason_{a['P2']}": "x"}
+    ).get_data(as_text=True)
     assert "not valid" in html
     assert "Karim Haddad" in SANITIZED_RE.search(html).group(1)  # type: ignore[union-attr]
+    html = screen(
+        site, token, **{f"role_{a['P2']}": "president", f"reason_{a['P2']}": "x"}
+    ).get_data(as_text=True)
+    assert "not valid" in html
+
+
+def test_remember_always_public_and_always_protect(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    plain = "On Monday, Samir Nakash met Leila Toumi in the market."
+    a = anchors(screen(site, token, text=plain).get_data(as_text=True))
+    # Nothing classifies either in this sentence: both are unclassified and replaced.
+    assert "Samir Nakash" not in sanitized_of(screen(site, token, text=plain))
+    refused = screen(
+        site, token, text=plain, **{f"remember_{a['P1']}": "on", f"reason_{a['P1']}": "x"}
+    )
+    assert "remembering works with a corrected role" in refused.get_data(as_text=True)
+    fields = {
+        f"role_{a['P1']}": "public",
+        f"reason_{a['P1']}": "minister",
+        f"remember_{a['P1']}": "on",
+        f"role_{a['P2']}": "at-risk",
+        f"reason_{a['P2']}": "threatened",
+        f"remember_{a['P2']}": "on",
+    }
+    html = screen(site, token, text=plain, **fields).get_data(as_text=True)
+    assert "P1 is now always public" in html and "P2 is now always protected" in html
+    assert site["store"].list_allowed() == ["Samir Nakash"]
+    # A new draft without any correction: the newsroom remembers.
+    later = screen(site, token, text=plain)
+    text = sanitized_of(later)
+    assert "Samir Nakash" in text and "Toumi" not in text and "[protected source A]" in text
+    assert "always public in this newsroom" in later.get_data(as_text=True)
+    records = site["store"].list_audit(after=0, limit=100)
+    operations = [r["operation"] for r in records]
+    assert "allow-list-add" in operations and "roster-add" in operations
+    assert "Toumi" not in json.dumps(records) and "Nakash" not in json.dumps(records)
+    # The allow list holds the public name as written; the protected one only as digests.
+    raw = b"".join(p.read_bytes() for p in site["db"].parent.glob("web.sqlite3*"))
+    assert b"Toumi" not in raw
+
+
+def test_live_screening_answers_json(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    client = site["client"]
+    response = client.post("/screen/live", data={"text": DRAFT, "csrf_token": token})
+    body = response.get_json()
+    assert response.status_code == 200 and body["state"] == "up-to-date"
+    assert 'id="draft-view"' in body["html"]["draft-result"]
+    assert 'id="summary"' in body["html"]["findings-pane"]
+    assert site["store"].list_audit(after=0, limit=10)[-1]["details"]["channel"] == "web-live"
+    empty = client.post("/screen/live", data={"text": " ", "csrf_token": token})
+    assert empty.status_code == 422 and empty.get_json()["state"] == "failed"
+    assert "empty" in empty.get_json()["message"] and "html" not in empty.get_json()
+    forged = client.post("/screen/live", data={"text": DRAFT, "csrf_token": "x"})
+    assert forged.status_code == 400 and "Mansour" not in forged.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": token})
+    ended = client.post("/screen/live", data={"text": DRAFT, "csrf_token": token})
+    assert ended.status_code == 401 and "sign-in has ended" in ended.get_json()["message"]
+
+
+def test_the_draft_survives_every_error(site: dict[str, Any]) -> None:
+    token = sign_in(site)
+    textarea = re.compile(r'<textarea id="draft"[^>]*>(.*?)</textarea>', re.S)
+
+    def kept(response: Any) -> str:
+        return textarea.search(response.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+
+    forged = screen(site, "stale-token")
+    assert forged.status_code == 400 and "Mansour" in kept(forged)
+    assert "security token has expired" in forged.get_data(as_text=True)
+    unknown = screen(site, token, policy="nope")
+    assert unknown.status_code == 404 and "Mansour" in kept(unknown)
+    bad_file = site["client"].post(
+        "/screen",
+        data={"text": DRAFT, "csrf_token": token, "file": (io.BytesIO(b"%PDF"), "d.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert bad_file.status_code == 415 and "Mansour" in kept(bad_file)
+    # The session ends mid-draft: the sign-in page carries the draft back.
+    site["client"].post("/logout", data={"csrf_token": token})
+    ended = screen(site, token)
+    html = ended.get_data(as_text=True)
+    assert ended.status_code == 401 and 'id="draft-kept"' in html
+    login_csrf = csrf(html)
+    back = site["client"].post(
+        "/login",
+        data={
+            "token": site["tokens"]["editor"],
+            "csrf_token": login_csrf,
+            "text": DRAFT,
+            "policy": "publish",
+        },
+    )
+    assert back.status_code == 200 and "Mansour" in kept(back)
 
 
 @pytest.mark.parametrize(
@@ -176,8 +350,8 @@ def test_bad_override_values_are_refused(site: dict[str, Any]) -> None:
             200,
             "screened as HTML",
         ),
-        ("draft.pdf", b"%PDF-1.4", 415, "upload a .txt"),
-        ("draft.txt", b"\x00\x01binary", 422, "binary"),
+        ("draft.pdf", b"%PDF-1.4", 415, "Only .txt, .md and .html files"),
+        ("draft.txt", b"\x00\x01binary", 422, "not text"),
         ("draft.txt", b"caf\xe9", 422, "UTF-8"),
     ],
 )
@@ -203,6 +377,8 @@ def test_empty_draft_and_unknown_policy_show_an_error(site: dict[str, Any]) -> N
     assert empty.status_code == 422 and 'class="error"' in empty.get_data(as_text=True)
     unknown = screen(site, token, policy="nope")
     assert unknown.status_code == 404 and "no policy" in unknown.get_data(as_text=True)
+    assert "text is empty" not in empty.get_data(as_text=True)  # a person's words, not a code's
+    assert "The draft is empty" in empty.get_data(as_text=True)
 
 
 def test_revoked_token_ends_the_session(site: dict[str, Any]) -> None:
@@ -230,7 +406,8 @@ def test_session_cookie_flags(site: dict[str, Any]) -> None:
 def test_draft_is_not_stored(site: dict[str, Any]) -> None:
     token = sign_in(site)
     screen(site, token)
-    screen(site, token, override_P2="keep", reason_P2="Karim Haddad is on the record")
+    a = anchors(screen(site, token).get_data(as_text=True))
+    screen(site, token, **{f"action_{a['P2']}": "keep", f"reason_{a['P2']}": "Haddad is public"})
     raw = b"".join(p.read_bytes() for p in site["db"].parent.glob("web.sqlite3*"))
     for word in (b"Mansour", b"Haddad", b"Douma", b"nurse"):
         assert word not in raw
@@ -250,19 +427,103 @@ def test_static_assets_are_served(site: dict[str, Any]) -> None:
         assert response.status_code == 200 and response.data
 
 
-def test_segment_prefers_the_specific_finding() -> None:
-    from service.core.findings import Finding
-
+def test_segment_nests_details_inside_their_source() -> None:
+    """One mark (one tag) for the whole anonymous source, its details marked inside it."""
     text = "a nurse from Douma spoke"
     source = Finding(0, 24, "ANONYMOUS_SOURCE", 0.6, "r", identity="S1")
     place = Finding(13, 18, "QUASI_IDENTIFIER", 0.6, "r", identity="S1", kind="place")
-    marks = segment(text, [source, place])
-    assert "".join(m.text for m in marks) == text
-    assert [m.kind.key for m in marks if m.kind] == [
-        "anonymous-source",
-        "quasi-identifier",
-        "anonymous-source",
-    ]
-    assert jigsaw_warnings([source, place])[0].startswith(
-        "Anonymous source S1 is described with place/district"
+    job = Finding(2, 7, "QUASI_IDENTIFIER", 0.6, "r", identity="S1", kind="job")
+    marks = segment(text, [source, place, job])
+    assert len(marks) == 1 and marks[0].kind.key == "anonymous-source"  # type: ignore[union-attr]
+    inner = [m for m in marks[0].children if m.finding]
+    assert [m.kind.key for m in inner] == ["quasi-identifier", "quasi-identifier"]  # type: ignore[union-attr]
+    assert flatten(marks) == text
+    assert jigsaw_warnings([source, place, job])[0].startswith(
+        "Anonymous source S1 is described with place/district + job"
     )
+
+
+def flatten(marks: list[Any]) -> str:
+    return "".join(m.text if m.finding is None else flatten(m.children) for m in marks)
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        [(0, 10), (5, 15)],  # crossing: the second is split at the first's end
+        [(0, 10), (0, 10)],  # identical extents are shown once
+        [(0, 20), (2, 8), (5, 15), (16, 19)],
+        [(3, 4), (0, 20), (0, 2), (19, 20)],
+        [],
+    ],
+)
+def test_segment_keeps_the_text_exact(spans: list[tuple[int, int]]) -> None:
+    text = "abcdefghijklmnopqrstuvwxyz"[:20]
+    findings = [Finding(s, e, "QUASI_IDENTIFIER", 0.5, "r") for s, e in spans]
+    marks = segment(text, findings)
+    assert flatten(marks) == text
+
+    def check(nodes: list[Any], lo: int, hi: int) -> None:
+        last = lo
+        for m in nodes:
+            assert lo <= m.start >= last and m.end <= hi and m.start < m.end
+            last = m.end
+            check(m.children, m.start, m.end)
+
+    check(marks, 0, len(text))
+
+
+def test_segment_is_linear_enough_on_many_findings() -> None:
+    text = "word " * 20000
+    findings = [Finding(i * 5, i * 5 + 4, "PERSON", 0.8, "r", identity="P1") for i in range(20000)]
+    findings.append(Finding(0, len(text) - 1, "ANONYMOUS_SOURCE", 0.6, "r", identity="S1"))
+    marks = segment(text, findings)
+    assert flatten(marks) == text and len(marks[0].children) == 40000 - 1
+
+
+def test_summary_line() -> None:
+    from service.http.editor_view import KIND_BY_KEY, PersonRow, summary_line
+
+    def row(i: int, kind: str, action: str) -> PersonRow:
+        return PersonRow(f"P{i}", "0" * 16, KIND_BY_KEY[kind], 1, action, None)
+
+    rows = [
+        row(1, "citizen-journalist", "placeholder"),
+        row(2, "at-risk", "placeholder"),
+        row(3, "protected-source", "placeholder"),
+        row(4, "pseudonym", "keep"),
+        row(5, "public-figure", "keep"),
+        row(6, "public-figure", "keep"),
+    ]
+    source = Finding(0, 5, "ANONYMOUS_SOURCE", 0.6, "r", identity="S1", risk="high")
+    assert summary_line(rows, [source]) == (
+        "3 people at risk, 1 pseudonym kept, 2 public figures kept, "
+        "1 anonymous source with high jigsaw risk."
+    )
+    rows[0].action = "keep"
+    assert summary_line(rows[:1], []) == "1 person at risk (1 kept as written)."
+    assert summary_line([], []) == "No person, anonymous source or contact detail found."
+
+
+def test_a_failed_newsroom_memory_keeps_the_result(
+    site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.audit.store import StoreError
+
+    token = sign_in(site)
+    a = anchors(screen(site, token).get_data(as_text=True))
+
+    def broken(name: str) -> bool:
+        raise StoreError("saving the allow list failed: disk full")
+
+    monkeypatch.setattr(site["store"], "add_allowed", broken)
+    fields = {
+        f"role_{a['P1']}": "public",
+        f"reason_{a['P1']}": "on the record",
+        f"remember_{a['P1']}": "on",
+    }
+    response = screen(site, token, **fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "remembering them for the newsroom failed" in html
+    assert "Yara Mansour" in sanitized_of(response)  # this draft's correction stands
+    assert "disk full" not in html

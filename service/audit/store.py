@@ -29,6 +29,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +57,7 @@ RESERVED_RECORD_KEYS = frozenset({"id", "time", "prev_hash", "hash"})
 _PREFIX_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TOKEN_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_ID_RE = re.compile(r"t[0-9a-f]{10}")
-_TABLES = ("audit", "audit_head", "tokens", "roster")
+_TABLES = ("audit", "audit_head", "tokens", "roster", "allow_list")
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS {p}audit (
@@ -91,6 +92,13 @@ _SCHEMA = (
     )""",
     "INSERT INTO {p}roster (singleton, generation) VALUES (1, 0) "
     "ON CONFLICT (singleton) DO NOTHING",
+    # The newsroom's "always public" names (public figures: they are on the record, so the
+    # names are stored as written; the audit log still keeps only their fingerprints).
+    """CREATE TABLE IF NOT EXISTS {p}allow_list (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        added TEXT NOT NULL
+    )""",
 )
 _SCHEMA_PARAMS: dict[int, tuple[Any, ...]] = {2: (GENESIS_HASH,)}
 
@@ -114,7 +122,12 @@ _SQL = {
     "load_roster": "SELECT generation, document FROM {p}roster WHERE singleton = 1",
     "save_roster": "UPDATE {p}roster SET generation = generation + 1, document = ?, updated = ? "
     "WHERE singleton = 1 AND generation = ?",
+    "list_allowed": "SELECT name FROM {p}allow_list ORDER BY name_key",
+    "add_allowed": "INSERT INTO {p}allow_list (name_key, name, added) VALUES (?, ?, ?) "
+    "ON CONFLICT (name_key) DO NOTHING",
+    "remove_allowed": "DELETE FROM {p}allow_list WHERE name_key = ?",
 }
+MAX_ALLOWED_NAME_CHARS = 200
 
 
 class StoreError(ConfigurationError):
@@ -544,6 +557,30 @@ class Store:
                     "the roster generation changed since it was read; reload and retry"
                 )
         return expected_generation + 1
+
+    # -- the newsroom's allow list ("always public") --------------------------------------------
+    def list_allowed(self) -> list[str]:
+        with self._session("reading the allow list failed") as conn:
+            return [str(row[0]) for row in conn.execute(self._sql["list_allowed"]).fetchall()]
+
+    def add_allowed(self, name: str) -> bool:
+        """Remember a public figure's name; False if it was already there."""
+        key = _name_key(name)
+        with self._session("saving the allow list failed") as conn, self._transaction(conn):
+            cursor = conn.execute(
+                self._sql["add_allowed"], (key, " ".join(name.split()), utc_now())
+            )
+            return cursor.rowcount == 1
+
+    def remove_allowed(self, name: str) -> bool:
+        with self._session("saving the allow list failed") as conn, self._transaction(conn):
+            return conn.execute(self._sql["remove_allowed"], (_name_key(name),)).rowcount == 1
+
+
+def _name_key(name: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_ALLOWED_NAME_CHARS:
+        raise InputError(f"an allow-list name must be 1 to {MAX_ALLOWED_NAME_CHARS} characters")
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class SqliteStore(Store):

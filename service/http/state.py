@@ -21,7 +21,7 @@ from service.core.errors import ConfigurationError, InputError
 from service.core.findings import ScreeningResult
 from service.http.metrics import Metrics
 from service.http.problems import Problem
-from service.pipeline.engine import Engine
+from service.pipeline.engine import EditorHook, Engine
 from service.pipeline.roster import Roster, RosterError
 
 ROSTER_CAS_ATTEMPTS = 5
@@ -36,6 +36,7 @@ class ServiceState:
     store: Store | None = None
     store_error: str | None = None
     roster_generation: int = -1
+    allow_list: tuple[str, ...] | None = None  # the stored "always public" names last applied
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- readiness ------------------------------------------------------------------------------
@@ -107,6 +108,17 @@ class ServiceState:
             ) from None
         return engine.roster
 
+    def refresh_allow_list(self) -> None:
+        """Apply the newsroom's stored "always public" names if they changed; fail closed."""
+        engine, store = self.engine_or_503(), self.store_or_503()
+        try:
+            names = tuple(store.list_allowed())
+        except StoreError as exc:
+            raise Problem(503, "store-unavailable", f"allow list not readable: {exc}") from None
+        if names != self.allow_list:
+            engine.set_allow_list(list(names))
+            self.allow_list = names
+
     def change_roster(self, change: Any) -> Any:
         """Apply ``change(roster)`` and save with compare-and-swap; retried if another worker won."""
         store = self.store_or_503()
@@ -139,16 +151,20 @@ class ServiceState:
         request_id: str,
         details: dict[str, Any] | Callable[[ScreeningResult], dict[str, Any]] | None = None,
         overrides: Mapping[str, Rule] | None = None,
+        editor: EditorHook | None = None,
         fmt: str | None = None,
     ) -> tuple[ScreeningResult, dict[str, Any]]:
         """Screen and audit. ``details`` may be computed from the result (before it is audited);
-        ``overrides`` are an editor's per-identity decisions."""
+        ``overrides`` and ``editor`` are an editor's per-identity decisions (``Engine.screen``)."""
         engine = self.engine_or_503()
         self.store_or_503()  # no screening without an audit store
         with self.lock:
             self.refresh_roster()
+            self.refresh_allow_list()
             try:
-                result = engine.screen(text, policy, apply=apply, overrides=overrides, fmt=fmt)
+                result = engine.screen(
+                    text, policy, apply=apply, overrides=overrides, editor=editor, fmt=fmt
+                )
             except PolicyError as exc:
                 raise _policy_problem(policy, exc) from None
             except InputError as exc:

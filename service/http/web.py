@@ -1,7 +1,9 @@
 """The editor web page: sign in with a token, paste or upload a draft, see who is at risk.
 
 Server-rendered HTML forms (they work with the keyboard alone and without JavaScript); a small
-script adds linked highlighting, copy and the view toggle. Nothing is stored server-side: the
+script adds screening as you type (``/screen/live``), linked highlighting, keyboard navigation
+between findings, copy and the view toggle. What the page shows is built in ``editor_view``;
+the editor's corrections are applied by ``corrections`` inside the audited screening. Nothing is stored server-side: the
 session cookie holds the token id, role and CSRF token, the draft travels with each form post,
 and the audit log keeps digests and fingerprints only. Every POST checks the CSRF token.
 """
@@ -10,10 +12,9 @@ from __future__ import annotations
 
 import base64
 import hmac
-import itertools
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from flask import (
     Response,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -29,28 +31,30 @@ from flask import (
     url_for,
 )
 
-from policies.loader import DEFAULT_POLICY, Rule, list_policies
-from recognizers.entities import (
-    ANONYMOUS_SOURCE,
-    AT_RISK_SOURCE,
-    CITIZEN_JOURNALIST,
-    EMAIL_ADDRESS,
-    PERSON,
-    PERSON_TYPES,
-    PHONE_NUMBER,
-    PROTECTED_SOURCE,
-    PSEUDONYM,
-    PUBLIC_FIGURE,
-    QUASI_IDENTIFIER,
-    SOCIAL_HANDLE,
-)
+from policies.loader import DEFAULT_POLICY, list_policies
+from recognizers.entities import AT_RISK_SOURCE, PERSON_TYPES, PUBLIC_FIGURE
 from service.audit.records import fingerprint
-from service.core.config import policy_dirs
+from service.audit.store import StoreError
+from service.core.config import DEFAULT_MAX_CHARS, policy_dirs
 from service.core.errors import InputError
 from service.core.findings import Finding, ScreeningResult
 from service.drafts.validation import decode_bytes
+from service.http.editor_view import (
+    KINDS,
+    UNAVAILABLE,
+    Mark,
+    PersonRow,
+    human_error,
+    jigsaw_warnings,
+    people,
+    segment,
+    summary_line,
+    used_kinds,
+)
 from service.http.problems import Problem
 from service.http.state import ServiceState
+from service.pipeline.corrections import ACTION_CHOICES, ROLE_CHOICES, Decision, EditorStage
+from service.pipeline.roster import RosterError
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -58,7 +62,17 @@ bp = Blueprint(
 
 WEB_ROLES = ("editor", "admin")
 MAX_REASON_CHARS = 500
-OVERRIDE_CHOICES = {"keep": "keep the name", "redact": "replace with a placeholder"}
+ROLE_LABELS = {
+    "not-person": "not a person",
+    "public": "public figure",
+    "pseudonym": "pseudonym",
+    "at-risk": "at risk",
+}
+REMEMBERED_ROLES = (PUBLIC_FIGURE, AT_RISK_SOURCE)
+REMEMBER_NEEDS_ROLE = (
+    "remembering works with a corrected role: public figure (always public) or at risk "
+    "(always protect)"
+)
 UPLOAD_KINDS = {
     ".txt": "plain",
     ".md": "markdown",
@@ -66,52 +80,7 @@ UPLOAD_KINDS = {
     ".html": "html",
     ".htm": "html",
 }
-_IDENTITY_RE = re.compile(r"[PS][0-9]{1,5}")
-
-
-@dataclass(frozen=True)
-class Kind:
-    key: str  # data-kind value and CSS class
-    label: str
-    tag: str  # short visible label: colour is never the only signal
-    description: str
-
-
-KINDS: tuple[Kind, ...] = (
-    Kind("protected-source", "roster", "ROSTER", "on the newsroom's protected-source roster"),
-    Kind("citizen-journalist", "citizen journalist", "CJ", "citizen journalist or media activist"),
-    Kind("at-risk", "at-risk source", "AT RISK", "resident, activist, medic, witness..."),
-    Kind("pseudonym", "pseudonym", "PSEUDONYM", "a name the draft declares protective"),
-    Kind("public-figure", "public figure", "PUBLIC", "on the record; kept by the policy"),
-    Kind("person", "unclassified person", "PERSON?", "a person whose role is unclear"),
-    Kind("anonymous-source", "anonymous source", "ANON", "an unnamed source"),
-    Kind("quasi-identifier", "quasi-identifier", "DETAIL", "a detail that narrows who it is"),
-    Kind("contact", "contact detail", "CONTACT", "phone, e-mail or social handle"),
-)
-KIND_BY_KEY = {k.key: k for k in KINDS}
-KIND_OF_TYPE = {
-    PROTECTED_SOURCE: "protected-source",
-    CITIZEN_JOURNALIST: "citizen-journalist",
-    AT_RISK_SOURCE: "at-risk",
-    PSEUDONYM: "pseudonym",
-    PUBLIC_FIGURE: "public-figure",
-    PERSON: "person",
-    ANONYMOUS_SOURCE: "anonymous-source",
-    QUASI_IDENTIFIER: "quasi-identifier",
-    PHONE_NUMBER: "contact",
-    EMAIL_ADDRESS: "contact",
-    SOCIAL_HANDLE: "contact",
-}
-DISPLAY_PRIORITY = {"quasi-identifier": 1, "anonymous-source": 0}
-"""In overlapping spans the more specific finding is shown (persons and contacts rank 2)."""
-DETAIL_WORDS = {
-    "place": "place/district",
-    "job": "job",
-    "age": "age",
-    "family": "family",
-    "unit": "unit",
-    "time": "date/time",
-}
+_DECISION_FIELD_RE = re.compile(r"(role|action|reason|remember)_([0-9a-f]{16})")
 
 
 def state() -> ServiceState:
@@ -173,21 +142,26 @@ def security_headers(response: Response) -> Response:
 # -- sign in / out ------------------------------------------------------------------------------
 @bp.get("/login")
 def login_form() -> str:
-    return render_template("login.html", error=None)
+    return render_template("login.html", error=None, text="", policy="")
 
 
 @bp.post("/login")
 def login() -> Any:
     check_csrf()
     record = state().store_or_503().authenticate(request.form.get("token", "").strip())
+    kept = {"text": request.form.get("text", ""), "policy": request.form.get("policy", "")}
     if record is None:
-        return render_template("login.html", error="That token is unknown or revoked."), 401
+        return render_template("login.html", error="That token is unknown or revoked.", **kept), 401
     if record["role"] not in WEB_ROLES:
-        return render_template("login.html", error="This page needs an editor token."), 403
+        return render_template("login.html", error="This page needs an editor token.", **kept), 403
     session.clear()
     session.permanent = True  # lifetime: PERMANENT_SESSION_LIFETIME, set by create_app
     session["actor"], session["role"] = record["id"], record["role"]
     csrf_token()
+    if kept["text"]:  # signed in again mid-draft (see _sign_in_again): the draft comes back
+        return render_template(
+            "index.html", **_page(kept["text"], kept["policy"] or DEFAULT_POLICY)
+        )
     return redirect(url_for("web.index"), code=303)
 
 
@@ -203,24 +177,93 @@ def logout() -> Any:
 def index() -> Any:
     if current_editor() is None:
         return redirect(url_for("web.login_form"), code=303)
-    return render_template("index.html", **_form_context("", DEFAULT_POLICY), result=None)
-
-
-def _form_context(text: str, policy: str) -> dict[str, Any]:
-    return {"text": text, "policy": policy, "policies": list_policies(policy_dirs())}
+    return render_template("index.html", **_page("", DEFAULT_POLICY))
 
 
 @bp.post("/screen")
 def screen() -> Any:
+    """The form post (works without JavaScript): screen, apply the decisions, show the result."""
     if current_editor() is None:
-        return redirect(url_for("web.login_form"), code=303)
-    check_csrf()
+        return _sign_in_again()
+    page, status = _screen_page(live=False)
+    return render_template("index.html", **page), status
+
+
+@bp.post("/screen/live")
+def screen_live() -> Any:
+    """Screen as you type: the page posts its form here after a pause and swaps in the panes.
+
+    Answers JSON in every case (the script shows ``message`` in its state line); nothing newsroom-
+    wide is remembered from here, that needs the editor's explicit submit.
+    """
+    if current_editor() is None:
+        return jsonify(
+            state="failed",
+            message="Your sign-in has ended: nothing was sanitized. Sign in again in another tab; "
+            "your draft stays in this box.",
+        ), 401
+    page, status = _screen_page(live=True)
+    body: dict[str, Any] = {"state": "up-to-date" if page["result"] else "failed"}
+    if page["errors"]:
+        body["message"] = " ".join(page["errors"])
+    if page["result"]:
+        body["html"] = {
+            "draft-result": render_template("_draft_result.html", **page),
+            "findings-pane": render_template("_findings.html", **page),
+        }
+    return jsonify(body), status
+
+
+def _page(text: str, policy: str, **extra: Any) -> dict[str, Any]:
+    engine = state().engine
+    page: dict[str, Any] = {
+        "text": text,
+        "policy": policy,
+        "policies": list_policies(policy_dirs()),
+        "result": None,
+        "view": None,
+        "errors": [],
+        "notice": None,
+        "max_chars": engine.max_chars if engine else DEFAULT_MAX_CHARS,
+        "max_bytes": state().config.max_body_bytes,
+        "role_choices": ROLE_LABELS,
+        "role_types": ROLE_CHOICES,
+        "action_choices": ACTION_CHOICES,
+    }
+    page.update(extra)
+    return page
+
+
+def _human(problem: Problem) -> str:
+    engine = state().engine
+    return human_error(
+        problem.slug, problem.detail, engine.max_chars if engine else DEFAULT_MAX_CHARS
+    )
+
+
+def _sign_in_again() -> tuple[str, int]:
+    """The session ended mid-draft: the sign-in page carries the draft, so nothing is lost."""
+    return render_template(
+        "login.html",
+        error="Your sign-in has ended. Sign in again: your draft is kept on this page and comes "
+        "back after you sign in.",
+        text=request.form.get("text", ""),
+        policy=request.form.get("policy", ""),
+    ), 401
+
+
+def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
+    text = request.form.get("text", "")
     policy = request.form.get("policy") or DEFAULT_POLICY
-    text, notice, fmt = _draft_from_form()
-    requested, errors = _requested_overrides()
-    rules = {identity: _override_rule(action) for identity, (action, _) in requested.items()}
-    if errors:
-        rules = {}
+    try:
+        check_csrf()
+        notice, fmt = None, "auto"
+        if not live:
+            text, notice, fmt = _draft_from_form(text)
+    except Problem as problem:
+        return _page(text, policy, errors=[_human(problem)]), problem.status
+    form = read_decisions(request.form)
+    stage = EditorStage(form.valid, anchor_of)
     try:
         result, record = state().screen(
             text,
@@ -228,30 +271,39 @@ def screen() -> Any:
             apply=True,
             actor=g.actor,
             request_id=g.request_id,
-            overrides=rules,
-            details=_override_details(text, requested if not errors else {}),
+            editor=stage,
+            details=_audit_details(text, stage, "web-live" if live else "web"),
             fmt=fmt,
         )
     except Problem as problem:
-        if problem.status in (404, 422):
-            return render_template(
-                "index.html", **_form_context(text, policy), result=None, errors=[problem.detail]
-            ), problem.status
-        raise
-    view = build_view(text, result, requested if not errors else {})
-    return render_template(
-        "result.html",
-        **_form_context(text, policy),
+        if problem.status >= 500 and problem.slug not in UNAVAILABLE:
+            raise
+        return _page(text, policy, errors=[_human(problem)]), problem.status
+    remembered, not_remembered = [], []
+    try:
+        remembered = [] if live else _remember(text, stage)
+    except Problem as problem:  # the draft's result stands; only the newsroom memory failed
+        not_remembered = [
+            "The corrections apply to this draft, but remembering them for the newsroom failed "
+            f"({UNAVAILABLE.get(problem.slug, 'the name could not be stored')}). Press Screen "
+            "to try again."
+        ]
+    view = build_view(text, result, stage, form)
+    errors = [*form.errors, *view.problems, *not_remembered] if not live else form.errors
+    return _page(
+        text,
+        policy,
         result=result,
         view=view,
         audit_id=record["id"],
         errors=errors,
         notice=notice,
+        remembered=remembered,
         download_href=data_url(result.sanitized_text),
-    )
+    ), 200
 
 
-def _draft_from_form() -> tuple[str, str | None, str]:
+def _draft_from_form(text: str) -> tuple[str, str | None, str]:
     """The pasted text or the uploaded file, with its format; 422 if unusable.
 
     An uploaded HTML or Markdown file is screened as such (the engine reads its visible text)
@@ -259,92 +311,168 @@ def _draft_from_form() -> tuple[str, str | None, str]:
     """
     upload = request.files.get("file")
     max_chars = state().engine_or_503().max_chars
-    if upload is not None and upload.filename:
-        suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
-        kind = UPLOAD_KINDS.get(suffix)
-        if kind is None:
-            raise Problem(415, "unsupported-file", "upload a .txt, .md or .html file")
-        try:
-            text = decode_bytes(upload.read(), max_chars)
-        except InputError as exc:
-            raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
-        notice = (
-            "The HTML file was screened as HTML; its markup is kept." if kind == "html" else None
+    if upload is None or not upload.filename:
+        return text, None, "auto"
+    suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    kind = UPLOAD_KINDS.get(suffix)
+    if kind is None:
+        raise Problem(415, "unsupported-file", "upload a .txt, .md or .html file")
+    try:
+        text = decode_bytes(upload.read(), max_chars)
+    except InputError as exc:
+        raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
+    notice = "The HTML file was screened as HTML; its markup is kept." if kind == "html" else None
+    return text, notice, kind
+
+
+# -- the editor's decisions -----------------------------------------------------------------------
+@dataclass
+class FormDecisions:
+    """Decisions as the form holds them (``entered``, echoed back even when incomplete), the
+    ones that may be applied (``valid``), and what is wrong with the others (by anchor)."""
+
+    entered: dict[str, Decision] = field(default_factory=dict)
+    valid: dict[str, Decision] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def read_decisions(form: Mapping[str, str]) -> FormDecisions:
+    """``role_<anchor>``, ``action_<anchor>``, ``reason_<anchor>``, ``remember_<anchor>``."""
+    out = FormDecisions()
+    anchors = sorted({m.group(2) for k in form if (m := _DECISION_FIELD_RE.fullmatch(k))})
+    for a in anchors:
+        role = form.get(f"role_{a}", "")
+        action = form.get(f"action_{a}", "")
+        reason = " ".join(form.get(f"reason_{a}", "").split())
+        remember = form.get(f"remember_{a}", "") == "on"
+        if (role and role not in ROLE_CHOICES) or (action and action not in ACTION_CHOICES):
+            out.errors.append("A choice in the form is not valid; reload the page.")
+            continue
+        decision = Decision(
+            a, ROLE_CHOICES.get(role), action or None, reason[:MAX_REASON_CHARS], remember
         )
-        return text, notice, kind
-    return request.form.get("text", ""), None, "auto"
-
-
-def _requested_overrides() -> tuple[dict[str, tuple[str, str]], list[str]]:
-    """identity → (action, reason) from the form; every override needs a reason."""
-    requested: dict[str, tuple[str, str]] = {}
-    errors: list[str] = []
-    for key, value in request.form.items():
-        if not key.startswith("override_") or not value:
+        out.entered[a] = decision
+        if decision.role is None and decision.action is None:
+            if remember:
+                out.problems[a] = REMEMBER_NEEDS_ROLE
             continue
-        identity = key.removeprefix("override_")
-        if not _IDENTITY_RE.fullmatch(identity) or value not in OVERRIDE_CHOICES:
-            errors.append("An override in the form is not valid; reload the page.")
-            continue
-        reason = request.form.get(f"reason_{identity}", "").strip()
         if not reason:
-            errors.append(f"Give a reason for the override of {identity}.")
+            out.problems[a] = "give a reason for this choice"
         elif len(reason) > MAX_REASON_CHARS:
-            errors.append(
-                f"The reason for {identity} is longer than {MAX_REASON_CHARS} characters."
-            )
+            out.problems[a] = f"the reason is longer than {MAX_REASON_CHARS} characters"
+        elif remember and decision.role not in REMEMBERED_ROLES:
+            out.problems[a] = REMEMBER_NEEDS_ROLE
         else:
-            requested[identity] = (value, reason)
-    return requested, errors
+            out.valid[a] = decision
+    return out
 
 
-def _override_rule(action: str) -> Rule:
-    return Rule("keep") if action == "keep" else Rule("placeholder", label="withheld name")
+def anchor_of(name: str) -> str:
+    """A person's key in the form: the start of the keyed fingerprint the audit log records."""
+    return fingerprint(name, state().config.key("audit")).rsplit(":", 1)[-1][:16]
 
 
-def _override_details(
-    text: str, requested: dict[str, tuple[str, str]]
+def _audit_details(
+    text: str, stage: EditorStage, channel: str
 ) -> Callable[[ScreeningResult], dict[str, Any]]:
-    """Audit details: each override with actor (the record's), action and fingerprints only."""
+    """Audit details: each applied decision with actor, roles, action, fingerprints only."""
 
     def details(result: ScreeningResult) -> dict[str, Any]:
-        out: list[dict[str, Any]] = []
         key = state().config.key("audit")
-        for identity, (action, reason) in sorted(requested.items()):
-            mentions = [f for f in result.findings if f.identity == identity]
-            if not mentions:
-                continue
-            out.append(
-                {
-                    "identity": identity,
-                    "entity_type": mentions[0].entity_type,
-                    "action": action,
-                    "actor": g.actor,
-                    "fingerprint": fingerprint(text[mentions[0].start : mentions[0].end], key),
-                    "reason": screened_reason(reason, text, result.findings),
-                    "reason_fingerprint": fingerprint(reason, key),
-                }
-            )
-        return {"channel": "web", "overrides": out}
+        names = [a.name for a in stage.applied]
+        out: list[dict[str, Any]] = []
+        for a in stage.applied:
+            d = a.decision
+            entry: dict[str, Any] = {
+                "identity": a.identity,
+                "entity_type": a.found_as,
+                "actor": g.actor,
+                "fingerprint": fingerprint(a.name, key),
+                "reason": screened_reason(d.reason, text, result.findings, names),
+                "reason_fingerprint": fingerprint(d.reason, key),
+            }
+            if d.role:
+                entry["corrected_to"] = d.role
+            if d.action:
+                entry["action"] = d.action
+            if d.remember:
+                entry["remember"] = True
+            out.append(entry)
+        return {"channel": channel, "corrections": out}
 
     return details
 
 
-def screened_reason(reason: str, text: str, findings: list[Finding]) -> str:
+def _remember(text: str, stage: EditorStage) -> list[str]:
+    """Newsroom-wide: "always public" joins the allow list, "always protect" the roster."""
+    messages: list[str] = []
+    key = state().config.key("audit")
+    for a in stage.applied:
+        d = a.decision
+        if not d.remember:
+            continue
+        reason = screened_reason(d.reason, text, [], [a.name])
+        common = {
+            "identity": a.identity,
+            "fingerprint": fingerprint(a.name, key),
+            "reason": reason,
+            "reason_fingerprint": fingerprint(d.reason, key),
+            "channel": "web",
+        }
+        if d.role == PUBLIC_FIGURE:
+            if _store_call(lambda s, n=a.name: s.add_allowed(n)):
+                state().append_audit(_newsroom_record("allow-list-add", common))
+            messages.append(f"{a.identity} is now always public in this newsroom (allow list).")
+        elif d.role == AT_RISK_SOURCE:
+            _store_call(lambda s, n=a.name: s.remove_allowed(n))
+            ids = state().change_roster(lambda r, n=a.name: _add_to_roster(r, n))
+            if ids:
+                roster = state().engine_or_503().roster
+                details = {**common, "entry_ids": ids, "entries": len(roster)}
+                details["roster_digest"] = roster.digest
+                state().append_audit(_newsroom_record("roster-add", details))
+            messages.append(
+                f"{a.identity} is now always protected: added to the newsroom's roster "
+                "(as keyed digests only)."
+            )
+    return messages
+
+
+def _add_to_roster(roster: Any, name: str) -> list[str]:
+    """The new entry's id, or nothing if the person was on the roster already."""
+    before = {e["id"] for e in roster.entries}
+    try:
+        ids = roster.add_entries([{"name": name}])
+    except RosterError as exc:  # structural only ("entry 1: 'name' has no identifying word")
+        raise Problem(400, "invalid-roster-entry", str(exc)) from None
+    return [i for i in ids if i not in before]
+
+
+def _newsroom_record(operation: str, details: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operation": operation,
+        "actor": g.actor,
+        "request_id": g.request_id,
+        "details": details,
+    }
+
+
+def _store_call(call: Callable[[Any], Any]) -> Any:
+    try:
+        return call(state().store_or_503())
+    except StoreError as exc:
+        raise Problem(503, "store-unavailable", f"allow list not saved: {exc}") from None
+
+
+def screened_reason(
+    reason: str, text: str, findings: list[Finding], names: list[str] | None = None
+) -> str:
     """The reason with every name from the draft (and any the engine finds in it) replaced."""
-    names = sorted(
-        {text[f.start : f.end] for f in findings if f.entity_type in PERSON_TYPES}
-        | {
-            part
-            for f in findings
-            if f.entity_type in PERSON_TYPES
-            for part in text[f.start : f.end].split()
-            if len(part) > 2
-        },
-        key=len,
-        reverse=True,
-    )
-    for name in names:
+    found = {text[f.start : f.end] for f in findings if f.entity_type in PERSON_TYPES}
+    found.update(names or [])
+    words = {part for name in found for part in name.split() if len(part) > 2}
+    for name in sorted(found | words, key=len, reverse=True):
         reason = re.sub(re.escape(name), "[name]", reason, flags=re.IGNORECASE)
     engine = state().engine_or_503()
     with state().lock:
@@ -356,118 +484,41 @@ def screened_reason(reason: str, text: str, findings: list[Finding]) -> str:
 
 # -- the result view ----------------------------------------------------------------------------
 @dataclass
-class Mark:
-    text: str
-    finding: Finding | None = None
-    kind: Kind | None = None
-    first: bool = False  # the first piece of its finding carries the visible tag
-    index: int = 0
-
-
-@dataclass
-class IdentityRow:
-    id: str
-    kind: Kind
-    mentions: int
-    action: str
-    replacement: str | None
-    override: str = ""
-    reason: str = ""
-
-
-@dataclass
 class View:
-    marks: list[Mark] = field(default_factory=list)
-    identities: list[IdentityRow] = field(default_factory=list)
-    jigsaw: list[str] = field(default_factory=list)
-    overrides: list[str] = field(default_factory=list)
-    used_kinds: set[str] = field(default_factory=set)
+    marks: list[Mark]
+    used_kinds: set[str]
+    people: list[PersonRow]
+    summary: str
+    jigsaw: list[str]
+    waiting: list[Decision]
+    problems: list[str]  # sentences for the page's error box (the form's incomplete choices)
+    always_public: set[str]
+    corrected: list[PersonRow]  # the rows whose decision was applied
 
 
-def kind_of(finding: Finding) -> Kind:
-    return KIND_BY_KEY[KIND_OF_TYPE.get(finding.entity_type, "person")]
-
-
-def build_view(text: str, result: ScreeningResult, requested: dict[str, tuple[str, str]]) -> View:
-    view = View()
-    view.marks = segment(text, result.findings)
-    view.used_kinds = {m.kind.key for m in view.marks if m.kind}
-    seen: dict[str, IdentityRow] = {}
-    for f in result.findings:
-        if f.identity and f.entity_type in PERSON_TYPES:
-            row = seen.get(f.identity)
-            if row is None:
-                action, reason = requested.get(f.identity, ("", ""))
-                row = seen[f.identity] = IdentityRow(
-                    f.identity, kind_of(f), 0, f.action, f.replacement, action, reason
-                )
-            row.mentions += 1
-    view.identities = list(seen.values())
-    view.jigsaw = jigsaw_warnings(result.findings)
-    view.overrides = [
-        f"{identity}: {OVERRIDE_CHOICES[action]} (reason recorded in audit record)"
-        for identity, (action, _) in sorted(requested.items())
-        if identity in seen
+def build_view(text: str, result: ScreeningResult, stage: EditorStage, form: FormDecisions) -> View:
+    marks = segment(text, result.findings)
+    rows = people(result, stage.anchors, stage.applied, form.entered, form.problems)
+    shown = {r.anchor for r in rows}
+    problems = [
+        f"{r.id} ({r.kind.label}): {r.problem}. Nothing was changed for {r.id}."
+        for r in rows
+        if r.problem
     ]
-    return view
-
-
-def segment(text: str, findings: list[Finding]) -> list[Mark]:
-    """Split the draft into plain and highlighted pieces; overlaps show the most specific.
-
-    A sweep over the span boundaries keeps the findings open at each piece, so a long draft
-    with many findings costs O(pieces × overlapping findings), not O(pieces × findings).
-    """
-    bounds = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
-    starting: dict[int, list[int]] = {}
-    for i, f in enumerate(findings):
-        starting.setdefault(f.start, []).append(i)
-    marks: list[Mark] = []
-    shown: set[int] = set()
-    active: set[int] = set()
-    for a, b in itertools.pairwise(bounds):
-        active = {i for i in (*active, *starting.get(a, ())) if findings[i].end > a}
-        covering = [(i, findings[i]) for i in sorted(active)]
-        if not covering:
-            marks.append(Mark(text[a:b]))
-            continue
-        i, f = max(
-            covering,
-            key=lambda c: (
-                DISPLAY_PRIORITY.get(KIND_OF_TYPE.get(c[1].entity_type, ""), 2),
-                c[1].start - c[1].end,
-            ),
-        )
-        previous = marks[-1] if marks else None
-        if previous and previous.finding is f:
-            previous.text += text[a:b]
-            continue
-        marks.append(Mark(text[a:b], f, kind_of(f), first=i not in shown, index=i))
-        shown.add(i)
-    return marks
-
-
-def jigsaw_warnings(findings: list[Finding]) -> list[str]:
-    """One plain sentence per anonymous source that carries re-identifying details."""
-    details: dict[str, list[str]] = {}
-    for f in findings:
-        if f.entity_type == QUASI_IDENTIFIER and f.identity:
-            word = DETAIL_WORDS.get(f.kind or "", f.kind or "detail")
-            if word not in details.setdefault(f.identity, []):
-                details[f.identity].append(word)
-    out = []
-    for f in findings:
-        if f.entity_type != ANONYMOUS_SOURCE or not f.identity:
-            continue
-        kinds = details.get(f.identity, [])
-        if not kinds:
-            continue
-        out.append(
-            f"Anonymous source {f.identity} is described with {' + '.join(kinds)} "
-            f"(jigsaw risk {f.risk or 'unknown'}). Together these details may identify them; "
-            "consider generalizing some."
-        )
-    return list(dict.fromkeys(out))
+    allowed = {" ".join(n.casefold().split()) for n in state().allow_list or ()}
+    return View(
+        marks=marks,
+        used_kinds=used_kinds(marks),
+        people=rows,
+        summary=summary_line(rows, result.findings),
+        jigsaw=jigsaw_warnings(result.findings),
+        waiting=[d for a, d in form.entered.items() if a not in shown and (d.role or d.action)],
+        problems=problems,
+        always_public={
+            i for i, n in stage.names.items() if " ".join(n.casefold().split()) in allowed
+        },
+        corrected=[r for r in rows if r.anchor in form.valid and r.decision is not None],
+    )
 
 
 def data_url(text: str) -> str:

@@ -1,3 +1,4 @@
 """The screening flow: NLP (spaCy via Presidio) -> recognizers -> identities and
-roles -> policy decisions -> anonymization; ``engine.Engine`` runs it and fails closed.
+roles -> an editor's corrections (``corrections``, web page only) -> policy decisions ->
+anonymization; ``engine.Engine`` runs it and fails closed.
 """

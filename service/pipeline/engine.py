@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -62,6 +62,8 @@ ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
 MIN_TARGET_KEY = 3
 """Shortest name-word key looked for in link targets and slugs."""
+EditorHook = Callable[[str, list[Finding], Policy], tuple[list[Finding], Mapping[str, Rule]]]
+"""An editor's stage between identities and policy: (findings, per-identity rules)."""
 
 
 class _NoContextEnhancer(ContextAwareEnhancer):
@@ -114,6 +116,7 @@ class Engine:
     secrets: Secrets
     max_chars: int = DEFAULT_MAX_CHARS
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    allow_list: list[str] = field(default_factory=list)  # the configured one (env or argument)
 
     @classmethod
     def create(
@@ -142,6 +145,7 @@ class Engine:
             roster = (
                 load_roster(roster_path, roster_key_from_env()) if roster_path else Roster.empty()
             )
+        configured_allow = allow_list if allow_list is not None else _read_allow_list()
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in (
             ProtectedSourceRecognizer(roster),
@@ -150,7 +154,7 @@ class Engine:
             PseudonymRecognizer(),
             PublicFigureRecognizer(
                 gazetteer=_gazetteer(gazetteer),
-                allow_list=allow_list if allow_list is not None else _read_allow_list(),
+                allow_list=configured_allow,
             ),
             PersonRecognizer(),
             AnonymousSourceRecognizer(),
@@ -167,6 +171,7 @@ class Engine:
             default_score_threshold=0.0,
         )
         return cls(
+            allow_list=configured_allow,
             nlp=nlp,
             analyzer=analyzer,
             roster=roster,
@@ -189,6 +194,12 @@ class Engine:
             if isinstance(recognizer, ProtectedSourceRecognizer):
                 recognizer.roster = roster
         self.roster = roster
+
+    def set_allow_list(self, names: list[str]) -> None:
+        """Add the newsroom's stored "always public" names to the configured allow list."""
+        for recognizer in self.analyzer.registry.recognizers:
+            if isinstance(recognizer, PublicFigureRecognizer):
+                recognizer.set_allowed([*self.allow_list, *names])
 
     def policy(self, name: str | None) -> Policy:
         """A policy by name (shipped or from ``SOURCEGUARD_POLICY_DIR``); ``PolicyError`` if
@@ -234,14 +245,23 @@ class Engine:
         policy: str | None = None,
         apply: bool = True,
         overrides: Mapping[str, Rule] | None = None,
+        editor: EditorHook | None = None,
         fmt: str | None = None,
     ) -> ScreeningResult:
         """``overrides``: identity id → rule chosen by an editor for every mention of it.
-        ``fmt``: the draft's markup (plain, markdown, html; None or "auto" detects it)."""
+
+        ``editor`` (see ``service.pipeline.corrections.EditorStage``) sees the findings between identity
+        resolution and the policy: it may correct roles and returns per-identity rules too.
+        ``fmt``: the draft's markup (plain, markdown, html; None or "auto" detects it). Findings
+        are always in offsets of the submitted ``text``.
+        """
         text = validate_text(text, self.max_chars)
         chosen = self.policy(policy)
         canonical = self.canonical(text, fmt)
         findings = self.find_canonical(canonical)
+        if editor is not None:
+            findings, editor_rules = editor(text, findings, chosen)
+            overrides = {**(overrides or {}), **editor_rules}
         sanitized, findings = apply_policy(
             text,
             findings,
