@@ -124,6 +124,15 @@ def _units(text: str, run_start: int, run_end: int) -> list[_Unit]:
     return units
 
 
+def _in_address(text: str, start: int, end: int) -> bool:
+    """A lower-case word glued to a URL, path, handle or identifier."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (
+        before in "/.:_@#" or after in "_/@" or (after == "." and text[end + 1 : end + 2].isalnum())
+    )
+
+
 def _compose_keys(part_keys: list[list[str]]) -> frozenset[str]:
     """``name_keys`` of a sub-run from its parts' sorted token keys (same order and cap)."""
     variants: list[str] = [""]
@@ -209,6 +218,9 @@ class ProtectedSourceRecognizer(EntityRecognizer):
                     i += 1  # every roster name starts with a registered given name or alias
                     continue
                 lower = not any(c.isupper() for c in text[unit.start : unit.end])
+                if lower and _in_address(text, unit.start, unit.end):
+                    i += 1  # "t.me/tariq_frontline": part of an address, not prose
+                    continue
                 best: tuple[int, tuple[str, ...]] | None = None
                 window = units[i : i + MAX_NAME_WORDS]
                 window_keys = [[part_keys(p) for p in u.parts] for u in window]

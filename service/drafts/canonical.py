@@ -397,6 +397,9 @@ _LOWER_WORD_RE = regex.compile(  # 4+ letters: shorter unknown words are mostly 
 )
 
 
+_FOREIGN_PHRASE_RE = re.compile(r"(?:^|\s)(?:de|du|la|le|des|d['’])\s?\Z")
+
+
 def _lowercase_strays(
     text: str, blocks: list[re.Match[str]], vocabulary: Vocabulary
 ) -> list[tuple[int, int]]:
@@ -413,8 +416,11 @@ def _lowercase_strays(
         if k < len(spans) and spans[k][0] <= m.start():
             continue
         word = m.group()
-        if word not in vocabulary and not _is_article(word):
-            out.append((m.start(), m.end()))
+        if word in vocabulary or _is_article(word):
+            continue
+        if _FOREIGN_PHRASE_RE.search(text, max(0, m.start() - 5), m.start()):
+            continue  # "nom de guerre", "coup d'état": a borrowed phrase, not a name
+        out.append((m.start(), m.end()))
     return out
 
 
