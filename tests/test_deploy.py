@@ -13,7 +13,6 @@ import json
 import re
 import shlex
 import tomllib
-from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.build_wheel import build_inputs, package_files, shipped_packages
 from service.core.config import ENV_VARS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -455,6 +455,27 @@ def test_dockerfile_installs_the_project_with_pip() -> None:
     assert re.search(r"pip install (?:--?[\w-]+(?:=\S+)? )*\.(?:\s|$)", runs), (
         "the builder must run `pip install --no-cache-dir .` (the model is a pip dependency)"
     )
+    assert not re.search(r"pip install\b[^&;|]*\s(?:-e|--editable)\b", runs), (
+        "the image must not be an editable install: it would need the source tree at run time"
+    )
+
+
+def test_dockerfile_runs_the_install_smoke_commands_outside_the_source() -> None:
+    """The builder runs what CI runs against the wheel (scripts/smoke_commands.sh), after the
+    install and from outside /src, so imports resolve to site-packages."""
+    builder = _stages()[0]
+    install = next(
+        i for i, (k, a) in enumerate(builder) if k == "RUN" and re.search(r"pip install", a)
+    )
+    smoke = [
+        i for i, (k, a) in enumerate(builder) if k == "RUN" and "scripts/smoke_commands.sh" in a
+    ]
+    assert smoke, "the builder stage does not run scripts/smoke_commands.sh"
+    assert smoke[0] > install, "the smoke commands must run after `pip install .`"
+    workdirs = [a for k, a in builder[: smoke[0]] if k == "WORKDIR"]
+    assert workdirs and not workdirs[-1].startswith("/src"), (
+        "run the smoke commands from outside /src, or the checkout copy stands in for the install"
+    )
 
 
 def test_dockerfile_sets_only_variables_the_service_reads() -> None:
@@ -558,9 +579,8 @@ def test_dockerfile_copies_existing_paths_that_reach_the_build_context() -> None
                             f"{frel} is needed by the image but .dockerignore excludes it"
                         )
             copied.append(rel)
-    include = _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"]
-    packages = [pattern.rstrip("*") for pattern in include]
-    for needed in ("pyproject.toml", "README.md", *packages):
+    # The same inputs the wheel test builds from (scripts/build_wheel.py), found from the tree.
+    for needed in build_inputs():
         assert any(needed == c or needed.startswith(c + "/") for c in copied), (
             f"Dockerfile does not COPY {needed}, which `pip install .` needs"
         )
@@ -593,24 +613,19 @@ def test_console_script_exists() -> None:
 
 
 def test_package_data_is_installed_by_pip() -> None:
-    """Policies, their schema and the recognizer word lists must be in a non-editable install."""
-    setuptools = _pyproject()["tool"]["setuptools"]
-    package_data = setuptools.get("package-data", {})
-    needed = [
-        *sorted((ROOT / "policies").glob("*.yaml")),
-        ROOT / "policies" / "schema.json",
-        *sorted((ROOT / "recognizers" / "data").glob("*.txt")),
-    ]
-    assert len(needed) > 2, "expected policy files and recognizer data in the repository"
-    for file in needed:
-        rel = file.relative_to(ROOT)
-        package, inner = rel.parts[0], "/".join(rel.parts[1:])
-        include = setuptools["packages"]["find"]["include"]
-        assert any(fnmatchcase(package, pattern) for pattern in include), (
-            f"{package} is not found by [tool.setuptools.packages.find]"
-        )
-        globs = package_data.get(package, []) + package_data.get("*", [])
-        assert any(fnmatchcase(inner, g) for g in globs), (
-            f"{rel} is not declared in [tool.setuptools.package-data]; `pip install .` "
-            "would leave it out of the image"
+    """Every data file under the packages matches a package-data glob (the slow wheel test in
+    tests/test_packaging.py proves the same on the built wheel)."""
+    package_data = _pyproject()["tool"]["setuptools"].get("package-data", {})
+    data = sorted(f for f in package_files() if not f.endswith(".py"))
+    assert any(f.startswith("policies/") for f in data), "expected policy files in the tree"
+    assert any(f.startswith("recognizers/") for f in data), "expected recognizer data files"
+    for package in shipped_packages():
+        globs = [*package_data.get(package, []), *package_data.get("*", [])]
+        matched = {
+            path.relative_to(ROOT).as_posix() for g in globs for path in (ROOT / package).glob(g)
+        }
+        missing = [f for f in data if f.startswith(package + "/") and f not in matched]
+        assert not missing, (
+            f"{missing} match no pattern of [tool.setuptools.package-data]; `pip install .` "
+            "would leave them out of the wheel, the image and the pre-commit hook"
         )

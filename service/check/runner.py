@@ -20,7 +20,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,9 +33,9 @@ from service.check.rules import (
 )
 from service.check.settings import CheckSettings
 from service.core.config import (
-    configured_model_name,
     derive_key,
     master_secret,
+    model_package_version,
     policy_dirs,
     setting,
     sourceguard_version,
@@ -198,21 +197,13 @@ class Cache:
                 os.unlink(tmp)  # a cache that cannot be written only costs time
 
 
-def model_version(model: str | None) -> str:
-    name = model or configured_model_name()  # from config: a warm run never imports spaCy
-    try:
-        return f"{name}=={metadata.version(name)}"
-    except metadata.PackageNotFoundError:
-        return f"{name}==unknown"
-
-
 def cache_context(
     settings: CheckSettings, policy_digest: str, roster_digest: str
 ) -> dict[str, str]:
     return {
         "format": str(CACHE_FORMAT),
         "engine": sourceguard_version(),
-        "model": model_version(settings.model),
+        "model": model_package_version(settings.model),  # metadata: a warm run never imports spaCy
         "policy": policy_digest,
         "roster": roster_digest,
     }

@@ -155,6 +155,15 @@ def master_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
     return setting("SOURCEGUARD_SECRET_KEY", environ).encode("utf-8") or None
 
 
+def model_package_version(name: str | None = None) -> str:
+    """``NAME==VERSION`` of the spaCy model package, from its installed metadata (not loaded)."""
+    name = name or configured_model_name()
+    try:
+        return f"{name}=={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name}==unknown"
+
+
 def sourceguard_version() -> str:
     """The installed package version: results, audit records and reports say what made them."""
     try:
