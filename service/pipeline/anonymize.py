@@ -285,18 +285,10 @@ def apply_policy(
     cursor = len(text)
     for start, end, i in reversed(regions):
         pieces.append(text[end:cursor])
-        parts = segments(start, end) if segments else [(start, end)]
         replacement = findings[i].replacement or ""
         if in_target is not None and in_target(start, end):
             replacement = slug(replacement)
-        inner: list[str] = []
-        last = start
-        for n, (a, b) in enumerate(parts):
-            inner.append(text[last:a])
-            inner.append(replacement if n == 0 else "")
-            last = b
-        inner.append(text[last:end])
-        pieces.append("".join(inner))
+        pieces.append(_spliced(text, start, end, replacement, segments))
         cursor = start
     pieces.append(text[:cursor])
 
@@ -309,6 +301,26 @@ def apply_policy(
         if rules[i].action in CHANGING_ACTIONS or inside:
             _add_reason(f, COVERED)
     return "".join(reversed(pieces)), findings
+
+
+def _spliced(
+    text: str,
+    start: int,
+    end: int,
+    replacement: str,
+    segments: Callable[[int, int], list[tuple[int, int]]] | None,
+) -> str:
+    """The replacement in the first visible piece of ``[start, end)``, markup between kept."""
+    if segments is None:
+        return replacement
+    inner: list[str] = []
+    last = start
+    for n, (a, b) in enumerate(segments(start, end)):
+        inner.append(text[last:a])
+        inner.append(replacement if n == 0 else "")
+        last = b
+    inner.append(text[last:end])
+    return "".join(inner)
 
 
 def slug(replacement: str) -> str:
