@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from recognizers.letters import read_text
+
 ARABIC_ARTICLES: frozenset[str] = frozenset(
     [
         "al",
@@ -139,7 +141,10 @@ _INITIAL_H_BEFORE_CONSONANT_RE = re.compile(r"^h(?=[rl])")
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics and apostrophes."""
+    """Lower-case and strip diacritics and apostrophes; read look-alikes and invisibles first
+    (the canonical reading), so a roster name and a draft's spelling of it fold alike."""
+    if not text.isascii():
+        text = read_text(text)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped.casefold() if ch not in _APOSTROPHES)

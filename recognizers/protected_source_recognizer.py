@@ -78,6 +78,9 @@ NAME_RUN_REGEX = (
 """A run of capitalized name-like words with the particles that may sit inside names."""
 
 _RUN_RE = regex.compile(NAME_RUN_REGEX)
+_ANY_CASE_RUN_RE = regex.compile(NAME_RUN_REGEX.replace(r"\p{Lu}", r"\p{L}"))
+"""The roster matches case-insensitively: "karim al-sabbagh" in an SMS quote is still the name.
+Every run of words is a candidate; only a word whose key starts a roster name is looked at."""
 _PIECE_RE = regex.compile(r"[^\s\-‐‑]+")
 _POSSESSIVE_TAIL_RE = regex.compile(rf"[{_APOS}]s?$")
 _UNICODE_HYPHENS_RE = regex.compile(r"[‐‑]")
@@ -119,6 +122,15 @@ def _units(text: str, run_start: int, run_end: int) -> list[_Unit]:
         end = start + len(trimmed)
         units.append(_Unit(start, end, name_parts(_UNICODE_HYPHENS_RE.sub("-", text[start:end]))))
     return units
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """A lower-case word glued to a URL, path, handle or identifier."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (
+        before in "/.:_@#" or after in "_/@" or (after == "." and text[end + 1 : end + 2].isalnum())
+    )
 
 
 def _compose_keys(part_keys: list[list[str]]) -> frozenset[str]:
@@ -193,13 +205,21 @@ class ProtectedSourceRecognizer(EntityRecognizer):
         given_candidates: list[tuple[_Unit, tuple[str, ...]]] = []
         named: set[str] = set()
 
-        for run in _RUN_RE.finditer(text):
+        for run in _ANY_CASE_RUN_RE.finditer(text):
             units = _units(text, run.start(), run.end())
             i = 0
             while i < len(units):
                 unit = units[i]
                 if not unit.parts:
                     i += 1
+                    continue
+                first = frozenset(part_keys(unit.parts[0]))
+                if not lookup("given", first) and not lookup("surnames", first):
+                    i += 1  # every roster name starts with a registered given name or alias
+                    continue
+                lower = not any(c.isupper() for c in text[unit.start : unit.end])
+                if lower and _in_address(text, unit.start, unit.end):
+                    i += 1  # "t.me/tariq_frontline": part of an address, not prose
                     continue
                 best: tuple[int, tuple[str, ...]] | None = None
                 window = units[i : i + MAX_NAME_WORDS]
@@ -227,6 +247,9 @@ class ProtectedSourceRecognizer(EntityRecognizer):
                     continue
                 word_keys = frozenset(part_keys(unit.parts[0]))
                 ids = lookup("surnames", word_keys)
+                if ids and lower:  # a lower-case word alone ("baker") counts only with the name
+                    given_candidates.append((unit, ids))
+                    continue
                 if ids:
                     hits.append(_Hit(unit.start, unit.end, SCORE_SURNAME, ids, [REASON_SURNAME]))
                     named.update(ids)

@@ -94,7 +94,7 @@ def cmd_sanitize(args: argparse.Namespace) -> int:
     )  # an unknown policy fails before the model loads
     engine = _engine(args)
     text = _read_input(args.file, engine.max_chars)
-    result = engine.sanitize(text, args.policy)
+    result = engine.sanitize(text, args.policy, fmt=_input_format(args))
     if args.format == "json":
         out = result.to_dict()
         doc = {k: out[k] for k in ("sanitized_text", "findings", "policy", "summary")}
@@ -105,6 +105,17 @@ def cmd_sanitize(args: argparse.Namespace) -> int:
         if not result.sanitized_text.endswith("\n"):
             sys.stdout.write("\n")
     return EXIT_OK
+
+
+def _input_format(args: argparse.Namespace) -> str:
+    """``--input-format``; with ``auto`` a .md/.html file name decides, else the content."""
+    chosen = getattr(args, "input_format", "auto") or "auto"
+    if chosen != "auto" or args.file == "-":
+        return chosen
+    from service.drafts.markup import kind_for
+
+    kind = kind_for(args.file)
+    return {"text": "plain", None: "auto"}.get(kind, kind or "auto")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -417,7 +428,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sanitize", help="screen one draft and print the sanitized text or JSON")
     p.add_argument("file", nargs="?", default="-", help="draft file, or - for stdin (default)")
     p.add_argument("--policy", default="publish", help="policy name (default: publish)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--input-format",
+        choices=("auto", "plain", "markdown", "html"),
+        default="auto",
+        help="the draft's markup (default: from the file name, else detected)",
+    )
     p.add_argument(
         "--roster", help="hashed protected-source roster (key in SOURCEGUARD_ROSTER_KEY)"
     )

@@ -76,7 +76,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("Yousef Dardary filmed the convoy.", ["Yousef Dardary"]),
     ("Taras Gribenko drove the ambulance.", ["Taras Gribenko"]),
     ("TARIQ AL-BAZZAZ WAS DETAINED", ["TARIQ AL-BAZZAZ"]),
-    ("tariq al-bazzaz in lower case is not a name run.", []),
+    ("tariq al-bazzaz in lower case is still the name.", ["tariq al-bazzaz"]),
     ("Tariq al-Bazzaz’s brother was released.", ["Tariq al-Bazzaz"]),
     ("Tariq al-Bazzaz's car was seized.", ["Tariq al-Bazzaz"]),
     (

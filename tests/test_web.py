@@ -348,7 +348,7 @@ def test_the_draft_survives_every_error(site: dict[str, Any]) -> None:
             "draft.html",
             f"<html><body><p>{DRAFT}</p></body></html>".encode(),
             200,
-            "reduced to its text",
+            "screened as HTML",
         ),
         ("draft.pdf", b"%PDF-1.4", 415, "Only .txt, .md and .html files"),
         ("draft.txt", b"\x00\x01binary", 422, "not text"),

@@ -44,10 +44,11 @@ from service.core.config import (
 )
 from service.core.config import max_chars as configured_max_chars
 from service.core.errors import ConfigurationError, InputError
-from service.drafts.markup import Extracted, LineIndex, extract
+from service.drafts.canonical import CanonicalText, canonicalize
+from service.drafts.markup import LineIndex
 from service.drafts.validation import decode_bytes
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: findings in offsets of the original file (canonical view) + SG006
 TOKEN_ENV = "SOURCEGUARD_TOKEN"
 REMOTE_TIMEOUT_S = 120
 FINDING_FIELDS = (
@@ -114,8 +115,8 @@ class LocalScreener:
             )
         return self._engine
 
-    def screen(self, text: str) -> list[dict[str, Any]]:
-        result = self.engine.analyze(text, self.settings.policy)
+    def screen(self, text: str, fmt: str) -> list[dict[str, Any]]:
+        result = self.engine.analyze(text, self.settings.policy, fmt=fmt)
         return [_finding_fields(f.to_dict()) for f in result.findings]
 
 
@@ -132,8 +133,8 @@ class RemoteScreener:
             raise ConfigurationError("--server must be an http:// or https:// URL")
         self.policy_digest: str | None = None
 
-    def screen(self, text: str) -> list[dict[str, Any]]:
-        body = json.dumps({"text": text, "policy": self.policy}).encode("utf-8")
+    def screen(self, text: str, fmt: str) -> list[dict[str, Any]]:
+        body = json.dumps({"text": text, "policy": self.policy, "format": fmt}).encode("utf-8")
         request = urllib.request.Request(
             self.url,
             data=body,
@@ -222,7 +223,7 @@ def cache_context(
 # -- findings → violations ----------------------------------------------------------------------
 def violations_for(
     display: str,
-    extracted: Extracted,
+    canonical: CanonicalText,
     lines: LineIndex,
     findings: list[dict[str, Any]],
     key: bytes,
@@ -243,7 +244,7 @@ def violations_for(
             continue
         if rule.id == "SG004" and f.get("risk") not in JIGSAW_MIN_RISK:
             continue
-        start, end = extracted.to_original(f["start"], f["end"])
+        start, end = f["start"], f["end"]
         line, column = lines.line_col(start)
         end_line, end_column = lines.line_col(end)
         out.append(
@@ -257,7 +258,7 @@ def violations_for(
                 end_column=end_column,
                 entity_type=f["entity_type"],
                 role=ROLE_LABELS.get(f["entity_type"], f["entity_type"].lower()),
-                fingerprint=fingerprint(extracted.text[f["start"] : f["end"]], key),
+                fingerprint=fingerprint(canonical.reading(start, end), key),
                 identity=f.get("identity"),
                 risk=f.get("risk") if rule.id == "SG004" else None,
                 details=details.get(f.get("identity") or "", []) if rule.id == "SG004" else [],
@@ -306,18 +307,19 @@ def run(
     hits = 0
     for file in files:
         data, text = read_draft(file, stdin, max_chars)
-        extracted = extract(text, file.kind)
+        fmt = "plain" if file.kind == "text" else file.kind
+        canonical = canonicalize(text, fmt)
         findings: list[dict[str, Any]] | None = None
         cache_key = cache.key(data, file.kind) if cache else None
         if cache and cache_key:
             findings = cache.get(cache_key)
         from_cache = findings is not None
         if findings is None:
-            findings = screener.screen(extracted.text) if extracted.text.strip() else []
+            findings = screener.screen(text, fmt) if canonical.text.strip() else []
             if cache and cache_key:
                 cache.put(cache_key, findings)
         hits += from_cache
-        violations = violations_for(file.display, extracted, LineIndex(text), findings, key)
+        violations = violations_for(file.display, canonical, LineIndex(text), findings, key)
         results.append(FileResult(file, violations, from_cache, original=text))
         if progress:
             progress(

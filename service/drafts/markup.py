@@ -3,7 +3,7 @@
 The engine sees readable sentences (no ``*``, ``#``, ``|`` or ``](``) so spaCy's NER works, and
 every extracted character remembers where it came from, so a finding is reported at its line and
 column in the original file. Text that readers can see (link text, image alt, titles, front-matter
-titles) is kept; code, URLs, comments and scripts are dropped. Side texts such as ``alt`` and
+titles, inline code spans) is kept; code blocks, URLs, comments and scripts are dropped. Side texts such as ``alt`` and
 ``title`` attributes are emitted as their own paragraphs at the end of the enclosing block, so
 they never split the sentence around them; their origins therefore are not monotonic.
 """
@@ -31,6 +31,9 @@ FRONT_MATTER_KEYS = frozenset(
 )
 RAW_TEXT_TAGS = frozenset({"script", "style", "template", "noscript"})
 SIDE_ATTRIBUTES = ("alt", "title", "aria-label")
+TARGET_ATTRIBUTES = ("href", "src")
+SLUG_KEYS = frozenset({"slug", "permalink", "url", "path"})
+"""Front-matter keys whose value becomes the page's address."""
 INLINE_TAGS = frozenset(
     {
         "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
@@ -58,6 +61,9 @@ class Extracted:
     origin: list[int]
     widths: list[int] = field(default_factory=list, repr=False)
     """Length in the original of the unit behind each char (entity length; 0 for separators)."""
+    targets: list[tuple[int, int]] = field(default_factory=list)
+    """Original spans of link targets and slugs: not prose, but a name in them is still shown
+    (status bar, address bar), so the same name is replaced there too."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original span of extracted ``[start, end)``; entities are covered whole."""
@@ -96,6 +102,7 @@ class _Out:
         self.origin: list[int] = []
         self.widths: list[int] = []
         self.pending: list[tuple[list[str], list[int], list[int]]] = []
+        self.targets: list[tuple[int, int]] = []
 
     def put(self, ch: str, origin: int, width: int) -> None:
         self.chars.append(ch)
@@ -143,7 +150,7 @@ class _Out:
         self.para(end)
         while self.chars and self.chars[-1].isspace():
             self.chars.pop(), self.origin.pop(), self.widths.pop()
-        return Extracted("".join(self.chars), self.origin, self.widths)
+        return Extracted("".join(self.chars), self.origin, self.widths, sorted(self.targets))
 
 
 def extract(text: str, kind: str) -> Extracted:
@@ -157,6 +164,7 @@ def extract(text: str, kind: str) -> Extracted:
     if kind == "markdown":
         blocks = _markdown_blocks(text)
         out = _Out()
+        out.targets = list(blocks.targets)
         _Inline("".join(blocks.chars), blocks.origin, blocks.widths, out, markdown=True).run()
         return out.result(len(text))
     raise ValueError(f"unknown markup kind {kind!r}")
@@ -228,7 +236,11 @@ def _markdown_blocks(text: str) -> _Out:
             out.para(start)
             joinable = in_table = False
             continue
-        if not body.strip() or _THEMATIC.fullmatch(body) or _REF_DEF.fullmatch(body):
+        if m := _REF_DEF.fullmatch(body):
+            close = body.find("]:")
+            dest = pos + close + 2
+            out.targets.append((dest, end))
+        if not body.strip() or _THEMATIC.fullmatch(body) or m:
             out.para(start)
             joinable = in_table = False
             continue
@@ -329,6 +341,8 @@ def _yaml_values(text: str, lines: list[tuple[int, int, int]], out: _Out) -> Non
         if not line[0].isspace() and not line.startswith("-"):
             m = _YAML_KEY.match(line)
             key_on = bool(m and m.group(1).lower() in FRONT_MATTER_KEYS)
+            if m and m.group(1).lower() in SLUG_KEYS and line[m.end() :].strip():
+                out.targets.append((start + m.end(), end))
             folded = False
             if not (m and key_on):
                 continue
@@ -459,6 +473,7 @@ class _Inline:
         self.src, self.origin, self.widths, self.out = src, origin, widths, out
         self.markdown = markdown
         self.in_head = False
+        self.open_runs: dict[str, int] = {}
 
     def run(self) -> None:
         self.scan(0, len(self.src), self.out)
@@ -490,6 +505,7 @@ class _Inline:
             while j < end and self.src[j] == "\n":
                 j += 1
             out.para(self.origin[i])
+            self.open_runs.clear()  # emphasis never spans paragraphs
             return j
         if out.chars and not out.chars[-1].isspace():
             out.put(" ", self.origin[i], self.widths[i])
@@ -528,6 +544,7 @@ class _Inline:
             return m.end()
         if self.markdown:
             if m := _AUTOLINK.match(src, i, end):
+                self.out.targets.append((self.origin[m.start() + 1], self.origin[m.end() - 2] + 1))
                 return m.end()
             if m := _EMAIL_AUTOLINK.match(src, i, end):
                 self.scan(m.start(1), m.end(1), out)
@@ -550,6 +567,7 @@ class _Inline:
                 out.para(here)
             return m.end()
         attrs = {a.group(1).lower(): a for a in _ATTRS.finditer(self.src, m.start(3), m.end(3))}
+        self.record_targets(attrs)
         if not self.in_head:
             for key in SIDE_ATTRIBUTES:
                 if key in attrs:
@@ -576,6 +594,17 @@ class _Inline:
             out.para(here)
         return m.end()
 
+    def record_targets(self, attrs: dict[str, re.Match[str]]) -> None:
+        """``href`` and ``src`` values: addresses a name may also be written in."""
+        for key in TARGET_ATTRIBUTES:
+            if key in attrs:
+                a = attrs[key]
+                group = next((g for g in (2, 3, 4) if a.group(g) is not None), None)
+                if group is not None and a.end(group) > a.start(group):
+                    self.out.targets.append(
+                        (self.origin[a.start(group)], self.origin[a.end(group) - 1] + 1)
+                    )
+
     def is_description(self, a: re.Match[str] | None) -> bool:
         value = next((a.group(g) for g in (2, 3, 4) if a.group(g) is not None), None) if a else None
         return (value or "").strip().lower() == "description"
@@ -598,6 +627,9 @@ class _Inline:
             run = _run(src, i, end, "`")
             close = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(src, i + run, end)
             if close and "\n" not in src[i : close.start()]:
+                # a code span is shown to readers: its content is text (no markup inside)
+                for k in range(i + run, close.start()):
+                    out.put(src[k], self.origin[k], self.widths[k])
                 return close.end()
             for k in range(i, i + run):
                 out.put("`", self.origin[k], self.widths[k])
@@ -613,7 +645,7 @@ class _Inline:
         elif ch in "*_~":
             run = _run(src, i, end, ch)
             if self.is_emphasis(i, run, end):
-                return i + run
+                return i + run  # a delimiter that opens or closes emphasis: markup
             for k in range(i, i + run):
                 out.put(ch, self.origin[k], self.widths[k])
             return i + run
@@ -621,10 +653,36 @@ class _Inline:
         return i + 1
 
     def is_emphasis(self, i: int, run: int, end: int) -> bool:
-        """CommonMark delimiter-run rules: intraword ``_`` (snake_case, handles) is text."""
+        """A delimiter run that pairs: it closes an open one, or opens one that closes later in
+        the paragraph. A lone ``*`` ("Iryna*", a footnote mark) is text."""
+        ch = self.src[i]
+        can_open, can_close = self.flanking(i, run)
+        if can_close and self.open_runs.get(ch, 0) > 0:
+            self.open_runs[ch] -= 1
+            return True
+        if can_open and self.closes_later(i + run, end, ch):
+            self.open_runs[ch] = self.open_runs.get(ch, 0) + 1
+            return True
+        return False
+
+    def closes_later(self, i: int, end: int, ch: str) -> bool:
+        """A closing run of ``ch`` before the paragraph ends (bounded look-ahead)."""
+        stop = min(end, i + MAX_LINK_TEXT)
+        blank = self.src.find("\n\n", i, stop)
+        stop = stop if blank < 0 else blank
+        j = self.src.find(ch, i, stop)
+        while j >= 0:
+            run = _run(self.src, j, stop, ch)
+            if self.flanking(j, run)[1]:
+                return True
+            j = self.src.find(ch, j + run, stop)
+        return False
+
+    def flanking(self, i: int, run: int) -> tuple[bool, bool]:
+        """CommonMark (can open, can close): intraword ``_`` (snake_case, handles) is text."""
         ch = self.src[i]
         if ch == "~" and run < 2:
-            return False
+            return False, False
         before = self.src[i - 1] if i > 0 else " "
         after = self.src[i + run] if i + run < len(self.src) else " "
         left = not after.isspace() and (
@@ -634,10 +692,10 @@ class _Inline:
             not _is_punct(before) or after.isspace() or _is_punct(after)
         )
         if ch == "_":
-            return (left and (not right or _is_punct(before))) or (
-                right and (not left or _is_punct(after))
+            return left and (not right or _is_punct(before)), right and (
+                not left or _is_punct(after)
             )
-        return left or right
+        return left, right
 
     def link(self, i: int, end: int) -> tuple[int, int, tuple[int, int] | None, int] | None:
         """``[text](dest "title")``, ``[text][ref]`` or ``[text][]``: text span, title, end."""
@@ -654,7 +712,9 @@ class _Inline:
             tail = _link_tail(src, close + 1, end)
             if tail is None:
                 return None
-            title, after = tail
+            title, after, dest = tail
+            if dest[1] > dest[0]:
+                self.out.targets.append((self.origin[dest[0]], self.origin[dest[1] - 1] + 1))
             return i + 1, close, title, after
         return None
 
@@ -691,11 +751,14 @@ def _match_bracket(src: str, i: int, end: int) -> int | None:
 _TITLE = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\)", re.S)
 
 
-def _link_tail(src: str, i: int, end: int) -> tuple[tuple[int, int] | None, int] | None:
-    """Parse ``(dest "title")`` at i; the title's span and the index after ``)``."""
+def _link_tail(
+    src: str, i: int, end: int
+) -> tuple[tuple[int, int] | None, int, tuple[int, int]] | None:
+    """Parse ``(dest "title")`` at i; the title's span, the index after ``)``, the dest span."""
     j = i + 1
     while j < end and src[j] in " \t\n":
         j += 1
+    dest_start = j
     if j < end and src[j] == "<":
         close = src.find(">", j, end)
         if close < 0:
@@ -714,6 +777,7 @@ def _link_tail(src: str, i: int, end: int) -> tuple[tuple[int, int] | None, int]
                     break
                 depth -= 1
             j += 1
+    dest = (dest_start, j)
     while j < end and src[j] in " \t\n":
         j += 1
     title = None
@@ -724,5 +788,5 @@ def _link_tail(src: str, i: int, end: int) -> tuple[tuple[int, int] | None, int]
         while j < end and src[j] in " \t\n":
             j += 1
     if j < end and src[j] == ")":
-        return title, j + 1
+        return title, j + 1, dest
     return None

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from policies.loader import NAME_RE, PolicyError, list_policies, load_policy
 from service.core.config import policy_dirs
+from service.drafts.canonical import FORMATS
 from service.http.auth import require
 from service.http.problems import Problem
 from service.http.state import ServiceState
@@ -22,7 +23,7 @@ from service.pipeline.roster import RosterError
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 
-SCREEN_FIELDS = {"text": str, "policy": str}
+SCREEN_FIELDS = {"text": str, "policy": str, "format": str}
 MAX_PAGE = 1000
 MAX_ID = 2**63 - 1
 """Record ids and ``after`` are 64-bit signed integers in both stores."""
@@ -102,7 +103,7 @@ def _json_type(kind: type) -> str:
     }.get(kind, kind.__name__)
 
 
-def screening_input() -> tuple[str, str | None]:
+def screening_input() -> tuple[str, str | None, str | None]:
     body = object_body(SCREEN_FIELDS, required=("text",))
     text = body["text"]
     if text is None:
@@ -111,7 +112,12 @@ def screening_input() -> tuple[str, str | None]:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise Problem(422, "invalid-text", "text is not valid UTF-8 (lone surrogate)") from None
-    return text, body.get("policy")
+    fmt = body.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        raise Problem(
+            400, "bad-format", "format must be one of " + ", ".join(FORMATS), allowed=list(FORMATS)
+        )
+    return text, body.get("policy"), fmt
 
 
 def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -149,9 +155,9 @@ def sanitize() -> Response:
 
 def _screen(apply: bool) -> Response:
     """Analyze returns findings only; sanitize adds the sanitized text. Both are audited."""
-    text, policy = screening_input()
+    text, policy, fmt = screening_input()
     result, record = state().screen(
-        text, policy, apply=apply, actor=g.actor, request_id=g.request_id
+        text, policy, apply=apply, actor=g.actor, request_id=g.request_id, fmt=fmt
     )
     body = result.to_dict(include_text=apply)
     body["audit_id"] = record["id"]

@@ -153,6 +153,7 @@ class ServiceState:
         details: dict[str, Any] | Callable[[ScreeningResult], dict[str, Any]] | None = None,
         overrides: Mapping[str, Rule] | None = None,
         editor: EditorHook | None = None,
+        fmt: str | None = None,
     ) -> tuple[ScreeningResult, dict[str, Any]]:
         """Screen and audit. ``details`` may be computed from the result (before it is audited);
         ``overrides`` and ``editor`` are an editor's per-identity decisions (``Engine.screen``)."""
@@ -163,7 +164,7 @@ class ServiceState:
             self.refresh_allow_list()
             try:
                 result = engine.screen(
-                    text, policy, apply=apply, overrides=overrides, editor=editor
+                    text, policy, apply=apply, overrides=overrides, editor=editor, fmt=fmt
                 )
             except PolicyError as exc:
                 raise _policy_problem(policy, exc) from None

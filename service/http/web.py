@@ -80,7 +80,7 @@ REMEMBER_NEEDS_ROLE = (
     "(always protect)"
 )
 UPLOAD_KINDS = {
-    ".txt": "text",
+    ".txt": "plain",
     ".md": "markdown",
     ".markdown": "markdown",
     ".html": "html",
@@ -305,9 +305,9 @@ def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
     policy = request.form.get("policy") or DEFAULT_POLICY
     try:
         check_csrf()
-        notice = None
+        notice, fmt = None, "auto"
         if not live:
-            text, notice = _draft_from_form(text)
+            text, notice, fmt = _draft_from_form(text)
     except Problem as problem:
         return _page(text, policy, errors=[_human(problem)]), problem.status
     form = read_decisions(request.form)
@@ -321,6 +321,7 @@ def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
             request_id=g.request_id,
             editor=stage,
             details=_audit_details(text, stage, "web-live" if live else "web"),
+            fmt=fmt,
         )
     except Problem as problem:
         if problem.status >= 500 and problem.slug not in UNAVAILABLE:
@@ -350,12 +351,16 @@ def _screen_page(live: bool) -> tuple[dict[str, Any], int]:
     ), 200
 
 
-def _draft_from_form(text: str) -> tuple[str, str | None]:
-    """The pasted text, or the uploaded file (HTML reduced to its text)."""
+def _draft_from_form(text: str) -> tuple[str, str | None, str]:
+    """The pasted text or the uploaded file, with its format; 422 if unusable.
+
+    An uploaded HTML or Markdown file is screened as such (the engine reads its visible text)
+    and its sanitized copy keeps its markup; pasted text has its format detected.
+    """
     upload = request.files.get("file")
     max_chars = state().engine_or_503().max_chars
     if upload is None or not upload.filename:
-        return text, None
+        return text, None, "auto"
     suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
     kind = UPLOAD_KINDS.get(suffix)
     if kind is None:
@@ -364,11 +369,8 @@ def _draft_from_form(text: str) -> tuple[str, str | None]:
         text = decode_bytes(upload.read(), max_chars)
     except InputError as exc:
         raise Problem(422, "invalid-text", f"the uploaded file: {exc}") from None
-    if kind == "html":
-        from service.drafts.markup import extract
-
-        return extract(text, "html").text, "The HTML file was reduced to its text."
-    return text, None
+    notice = "The HTML file was screened as HTML; its markup is kept." if kind == "html" else None
+    return text, notice, kind
 
 
 # -- the editor's decisions -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from recognizers.entities import PERSON_TYPES, precedence
 from service.core.config import action_keys
 from service.core.errors import ConfigurationError
 from service.core.findings import Finding
+from service.drafts.canonical import read_text
 
 HASH_KEY_ENV = "SOURCEGUARD_HASH_KEY"
 ENCRYPTION_KEY_ENV = "SOURCEGUARD_ENCRYPTION_KEY"
@@ -86,8 +87,8 @@ class Secrets:
 
 
 def _normalize(value: str) -> str:
-    """Case, width and whitespace variants of one value must hash alike."""
-    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    """Case, width, invisible-character, look-alike and whitespace variants hash alike."""
+    return " ".join(read_text(unicodedata.normalize("NFKC", value)).casefold().split())
 
 
 def hash_value(value: str, key: bytes) -> str:
@@ -214,8 +215,16 @@ def apply_policy(
     policy: Policy,
     secrets: Secrets,
     overrides: Mapping[str, Rule] | None = None,
+    segments: Callable[[int, int], list[tuple[int, int]]] | None = None,
+    in_target: Callable[[int, int], bool] | None = None,
 ) -> tuple[str, list[Finding]]:
     """Set ``action``/``replacement`` on every finding and return the sanitized text.
+
+    ``segments`` splits a replaced span into its visible pieces (``CanonicalText.segments``):
+    the replacement goes into the first piece, the others are removed, and the markup between
+    them stays, so a sanitized HTML or Markdown draft keeps its own tags. ``in_target`` tells a
+    span inside a link target or slug, where the replacement is written as a slug
+    (``citizen-journalist-a``) so the address stays an address.
 
     ``overrides`` maps an identity id to the rule an editor chose for all of its mentions
     (keep a name the source agreed to publish, or replace one the policy keeps).
@@ -276,7 +285,10 @@ def apply_policy(
     cursor = len(text)
     for start, end, i in reversed(regions):
         pieces.append(text[end:cursor])
-        pieces.append(findings[i].replacement or "")
+        replacement = findings[i].replacement or ""
+        if in_target is not None and in_target(start, end):
+            replacement = slug(replacement)
+        pieces.append(_spliced(text, start, end, replacement, segments))
         cursor = start
     pieces.append(text[:cursor])
 
@@ -289,6 +301,31 @@ def apply_policy(
         if rules[i].action in CHANGING_ACTIONS or inside:
             _add_reason(f, COVERED)
     return "".join(reversed(pieces)), findings
+
+
+def _spliced(
+    text: str,
+    start: int,
+    end: int,
+    replacement: str,
+    segments: Callable[[int, int], list[tuple[int, int]]] | None,
+) -> str:
+    """The replacement in the first visible piece of ``[start, end)``, markup between kept."""
+    if segments is None:
+        return replacement
+    inner: list[str] = []
+    last = start
+    for n, (a, b) in enumerate(segments(start, end)):
+        inner.append(text[last:a])
+        inner.append(replacement if n == 0 else "")
+        last = b
+    inner.append(text[last:end])
+    return "".join(inner)
+
+
+def slug(replacement: str) -> str:
+    """A replacement as it is written inside an address: ``[person A]`` → ``person-a``."""
+    return re.sub(r"[^a-z0-9]+", "-", replacement.lower()).strip("-") or "x"
 
 
 def _generalized(rule: Rule, kind: str | None) -> str:

@@ -9,6 +9,7 @@ a half-built engine (fail closed).
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from recognizers.entities import (
     SOURCE_KEY,
 )
 from recognizers.handle_recognizer import HandleRecognizer
+from recognizers.name_keys import name_parts, token_keys
 from recognizers.person_recognizer import PersonRecognizer
 from recognizers.phone_recognizer import PhoneRecognizer
 from recognizers.protected_source_recognizer import ProtectedSourceRecognizer
@@ -49,6 +51,7 @@ from service.core.config import (
 from service.core.config import max_chars as configured_max_chars
 from service.core.errors import ConfigurationError
 from service.core.findings import Finding, ScreeningResult
+from service.drafts.canonical import CanonicalText, Vocabulary, canonicalize
 from service.drafts.validation import validate_text
 from service.pipeline.anonymize import Secrets, apply_policy
 from service.pipeline.identities import resolve
@@ -57,6 +60,8 @@ from service.pipeline.roster import Roster, load_roster, roster_key_from_env
 
 ALLOW_LIST_ENV = "SOURCEGUARD_ALLOW_LIST"
 GAZETTEER_ENV = "SOURCEGUARD_PUBLIC_FIGURES"
+MIN_TARGET_KEY = 3
+"""Shortest name-word key looked for in link targets and slugs."""
 EditorHook = Callable[[str, list[Finding], Policy], tuple[list[Finding], Mapping[str, Rule]]]
 """An editor's stage between identities and policy: (findings, per-identity rules)."""
 
@@ -110,6 +115,7 @@ class Engine:
     roster: Roster
     secrets: Secrets
     max_chars: int = DEFAULT_MAX_CHARS
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     allow_list: list[str] = field(default_factory=list)  # the configured one (env or argument)
 
     @classmethod
@@ -171,6 +177,7 @@ class Engine:
             roster=roster,
             secrets=secrets or Secrets.from_env(),
             max_chars=configured_max_chars(),
+            vocabulary=Vocabulary.from_nlp(nlp.get_nlp("en")),
         )
 
     @property
@@ -201,17 +208,34 @@ class Engine:
         return load_policy(name, policy_dirs(), allow_paths=False)
 
     # -- the flow -----------------------------------------------------------------------------
+    def canonical(self, text: str, fmt: str | None = None) -> CanonicalText:
+        """The canonical reading every later stage sees (see ``service.drafts.canonical``)."""
+        return canonicalize(text, fmt, self.vocabulary)
+
     def recognize(self, text: str) -> list[RecognizerResult]:
+        """Recognizer results on an already canonical text (offsets in that text)."""
         artifacts: NlpArtifacts = self.nlp.process_text(text, "en")
         return self.analyzer.analyze(
             text=text, language="en", entities=list(ALL_TYPES), nlp_artifacts=artifacts
         )
 
-    def find(self, text: str) -> list[Finding]:
-        """Every finding with its identity and role, before any policy is applied."""
-        results = self.recognize(text)
-        findings, _ = resolve(text, results)
+    def find(self, text: str, fmt: str | None = None) -> list[Finding]:
+        """Every finding with its identity and role, in offsets of the original ``text``."""
+        return self.find_canonical(self.canonical(text, fmt))
+
+    def find_canonical(self, canonical: CanonicalText) -> list[Finding]:
+        """Findings on the canonical text, mapped back to original spans (invisibles included).
+
+        Our own placeholders are never names: results inside one are dropped, results reaching
+        into one are trimmed to the part outside it.
+        """
+        results = _outside_placeholders(canonical, self.recognize(canonical.text))
+        findings, _ = resolve(canonical.text, results)
         findings.extend(_other_findings(results))
+        names = _name_keys_of(canonical.text, findings)
+        for f in findings:
+            f.start, f.end = canonical.to_original(f.start, f.end)
+        findings.extend(_target_mentions(canonical, names))
         findings.sort(key=lambda f: (f.start, -f.end, f.entity_type))
         return findings
 
@@ -222,19 +246,31 @@ class Engine:
         apply: bool = True,
         overrides: Mapping[str, Rule] | None = None,
         editor: EditorHook | None = None,
+        fmt: str | None = None,
     ) -> ScreeningResult:
         """``overrides``: identity id → rule chosen by an editor for every mention of it.
 
         ``editor`` (see ``service.pipeline.corrections.EditorStage``) sees the findings between identity
         resolution and the policy: it may correct roles and returns per-identity rules too.
+        ``fmt``: the draft's markup (plain, markdown, html; None or "auto" detects it). Findings
+        are always in offsets of the submitted ``text``.
         """
         text = validate_text(text, self.max_chars)
         chosen = self.policy(policy)
-        findings = self.find(text)
+        canonical = self.canonical(text, fmt)
+        findings = self.find_canonical(canonical)
         if editor is not None:
             findings, editor_rules = editor(text, findings, chosen)
             overrides = {**(overrides or {}), **editor_rules}
-        sanitized, findings = apply_policy(text, findings, chosen, self.secrets, overrides)
+        sanitized, findings = apply_policy(
+            text,
+            findings,
+            chosen,
+            self.secrets,
+            overrides,
+            segments=canonical.segments,
+            in_target=canonical.in_target if canonical.targets else None,
+        )
         return ScreeningResult(
             sanitized_text=sanitized if apply else text,
             findings=findings,
@@ -243,12 +279,95 @@ class Engine:
             engine=self.versions,
         )
 
-    def sanitize(self, text: str, policy: str | None = None) -> ScreeningResult:
-        return self.screen(text, policy, apply=True)
+    def sanitize(
+        self, text: str, policy: str | None = None, fmt: str | None = None
+    ) -> ScreeningResult:
+        return self.screen(text, policy, apply=True, fmt=fmt)
 
-    def analyze(self, text: str, policy: str | None = None) -> ScreeningResult:
+    def analyze(
+        self, text: str, policy: str | None = None, fmt: str | None = None
+    ) -> ScreeningResult:
         """Findings and the actions the policy *would* take; the text is returned unchanged."""
-        return self.screen(text, policy, apply=False)
+        return self.screen(text, policy, apply=False, fmt=fmt)
+
+
+def _name_keys_of(text: str, findings: list[Finding]) -> dict[str, Finding]:
+    """Name-word key → the person finding it belongs to (for link targets and slugs)."""
+    out: dict[str, Finding] = {}
+    for f in findings:
+        if f.entity_type in PERSON_TYPES and f.identity:
+            for part in name_parts(text[f.start : f.end]):
+                for key in token_keys(part):
+                    if len(key) >= MIN_TARGET_KEY:
+                        out.setdefault(key, f)
+    return out
+
+
+def _target_mentions(canonical: CanonicalText, names: dict[str, Finding]) -> list[Finding]:
+    """The same names inside link targets and slugs ("/karim-al-sabbagh-interview").
+
+    Consecutive matching words of one identity (with particles between) become one mention.
+    """
+    if not names or not canonical.targets:
+        return []
+    out: list[Finding] = []
+    last: Finding | None = None
+    for start, end, word in canonical.target_words():
+        parts = name_parts(word)
+        if not parts:
+            continue  # "al", "bin": joins a neighbouring match, never matches alone
+        owner = next((names[k] for k in token_keys(parts[0]) if k in names), None)
+        if owner is None:
+            last = None
+            continue
+        gap = canonical.original[last.end : start] if last else ""
+        if last is not None and last.identity == owner.identity and _slug_gap(gap):
+            last.end = end
+            continue
+        last = Finding(
+            start=start,
+            end=end,
+            entity_type=owner.entity_type,
+            score=owner.score,
+            recognizer=owner.recognizer,
+            reasons=[f"another mention of {owner.identity} (in a link target or slug)"],
+            identity=owner.identity,
+        )
+        out.append(last)
+    return out
+
+
+def _slug_gap(gap: str) -> bool:
+    return len(gap) < 12 and not name_parts(re.sub(r"[^\w]+", " ", gap).strip() or "-")
+
+
+def _outside_placeholders(
+    canonical: CanonicalText, results: list[RecognizerResult]
+) -> list[RecognizerResult]:
+    if not canonical.placeholders:
+        return results
+    import bisect
+
+    spans = canonical.placeholders
+    ends = [e for _, e in spans]
+    out = []
+    for r in results:
+        k = bisect.bisect_right(ends, r.start)
+        while k < len(spans) and spans[k][0] < r.end:
+            ps, pe = spans[k]
+            if ps <= r.start:
+                r.start = pe
+            elif pe >= r.end:
+                r.end = ps
+            k += 1
+        text = canonical.text[r.start : r.end] if r.start < r.end else ""
+        if text.strip(" \t\n,;:.-'’\"“”()[]"):
+            while r.start < r.end and canonical.text[r.start] in " \t\n":
+                r.start += 1
+            while r.end > r.start and canonical.text[r.end - 1] in " \t\n":
+                r.end -= 1
+            out.append(r)
+    return out
 
 
 def _other_findings(results: list[RecognizerResult]) -> list[Finding]:
