@@ -277,8 +277,8 @@ def main(argv: list[str] | None = None, engine: object | None = None) -> int:
             print("scaling: no corpus found for the prose row; pass --dir", file=sys.stderr)
             return 2
         texts = load_texts(directory)
+    from service.core.config import configured_model_name
     from service.pipeline.engine import Engine
-    from service.pipeline.nlp import configured_model_name
 
     model = args.model or configured_model_name()
     if engine is None:

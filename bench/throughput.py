@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         return fail(f"service.pipeline.engine is not available ({type(exc).__name__}: {exc})")
     from evaluation.systems import plain_presidio_sanitizer
+    from service.core.config import configured_model_name
     from service.core.errors import ConfigurationError, SourceguardError
-    from service.pipeline.nlp import configured_model_name
 
     model = args.model or configured_model_name()
     try:

@@ -57,7 +57,7 @@ class PlainPresidio:
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
         from presidio_anonymizer import AnonymizerEngine
 
-        from service.pipeline.nlp import configured_model_name
+        from service.core.config import configured_model_name
 
         self.model_name = model_name or configured_model_name()
         # Presidio's SpacyNlpEngine would try to *download* a missing model; refuse instead.

@@ -27,159 +27,18 @@ POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
 RUN_GAP = frozenset({" ", "\u00a0"})
 INITIAL_GAP = frozenset({".", ". ", ".\u00a0"})
 """After an initial ("R.K. Verma", "K.Ö. Ak") a full stop does not end the name."""
-NAME_PARTICLES_INSIDE = frozenset(
-    {
-        "bin",
-        "ibn",
-        "bint",
-        "de",
-        "di",
-        "da",
-        "van",
-        "von",
-        "der",
-        "al",
-        "el",
-        "la",
-        "le",
-        "du",
-        "dos",
-        "del",
-    }
-)
+NAME_PARTICLES_INSIDE = frozenset(phrases("person_mentions/name_particles_inside.txt"))
 
-PUBLIC_TITLE_WORDS = frozenset(
-    [
-        "President",
-        "Vice",
-        "Prime",
-        "Minister",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Interior",
-        "Finance",
-        "Justice",
-        "Deputy",
-        "Secretary-General",
-        "Secretary",
-        "General",
-        "Major",
-        "Lieutenant",
-        "Brigadier",
-        "Senior",
-        "Colonel",
-        "Captain",
-        "Commander",
-        "Governor",
-        "Special",
-        "Envoy",
-        "Representative",
-        "Rapporteur",
-        "High",
-        "Commissioner",
-        "Ambassador",
-        "Senator",
-        "Mayor",
-        "Chancellor",
-        "King",
-        "Queen",
-        "Crown",
-        "Prince",
-        "Emir",
-        "Sultan",
-        "Supreme",
-        "Leader",
-        "Ayatollah",
-        "Grand",
-        "Mufti",
-        "Pope",
-        "Patriarch",
-        "Archbishop",
-        "Cardinal",
-        "Molavi",
-        "Field",
-        "Marshal",
-        "Admiral",
-        "Chief",
-        "Judge",
-        "Speaker",
-        "Attorney",
-        "Prosecutor",
-        "Spokesman",
-        "Spokeswoman",
-        "Spokesperson",
-        "Negotiator",
-        "UN",
-        "U.N.",
-        "EU",
-        "Regional",
-        "Opposition",
-        "United",
-        "Nations",
-        "European",
-        "Union",
-        "African",
-        "Arab",
-        "League",
-        "Provincial",
-        "Military",
-        "Army",
-        "Acting",
-        "Interim",
-    ]
-)
+PUBLIC_TITLE_WORDS = frozenset(phrases("person_mentions/public_title_words.txt"))
 """Titles that put a person on the public record ('Minister', 'General', ...)."""
 
-PRIVATE_TITLE_WORDS = frozenset(
-    [
-        "Exiled",
-        "Former",
-        "Dr",
-        "Dr.",
-        "Prof",
-        "Prof.",
-        "Mr",
-        "Mr.",
-        "Mrs",
-        "Mrs.",
-        "Ms",
-        "Ms.",
-        "Sheikh",
-        "Imam",
-        "Mullah",
-        "Haji",
-        "Sayyid",
-    ]
-)
+PRIVATE_TITLE_WORDS = frozenset(phrases("person_mentions/private_title_words.txt"))
 """Honorifics and descriptors that precede a name but make nobody public."""
 
 TITLE_WORDS = PUBLIC_TITLE_WORDS | PRIVATE_TITLE_WORDS
 """Capitalised words that precede a name without being part of it."""
 
-MONTHS_AND_DAYS = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-)
+MONTHS_AND_DAYS = frozenset(phrases("person_mentions/months_and_days.txt"))
 
 SPEECH_AFTER_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:,[^,.;]{0,80},\s*)?(?:has |had |have |also |then |later |previously |again )?"
@@ -318,27 +177,7 @@ def is_article_word(word: str) -> bool:
     return bool(sep) and head in ARABIC_ARTICLES and tail[:1].isupper()
 
 
-ADJECTIVE_SUFFIXES = frozenset(
-    [
-        "based",
-        "backed",
-        "held",
-        "occupied",
-        "controlled",
-        "led",
-        "born",
-        "run",
-        "affiliated",
-        "aligned",
-        "linked",
-        "made",
-        "style",
-        "era",
-        "funded",
-        "owned",
-        "allied",
-    ]
-)
+ADJECTIVE_SUFFIXES = frozenset(phrases("person_mentions/adjective_suffixes.txt"))
 
 
 def _is_namey(word: str) -> bool:
@@ -465,57 +304,15 @@ class _DocIndex:
         return None
 
 
-FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "VERB", "PART"})
+FUNCTION_POS = frozenset(phrases("person_mentions/function_pos.txt"))
 """A sentence-initial capitalised word of these classes is not a name ("Then Rima ..."); a noun,
 adjective or proper noun may be one ("Rima al-Nouri lost her son")."""
 
-PUBLIC_ROLE_HEADS = frozenset(
-    {
-        "chief",
-        "head",
-        "leader",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "director",
-        "director-general",
-        "chairman",
-        "chairwoman",
-        "chairperson",
-        "chair",
-        "commander",
-        "coordinator",
-        "researcher",
-        "adviser",
-        "advisor",
-        "official",
-        "president",
-        "secretary",
-        "secretary-general",
-        "speaker",
-        "envoy",
-        "ambassador",
-        "governor",
-        "mayor",
-        "commissioner",
-        "commissioner-general",
-        "representative",
-        "rapporteur",
-        "prosecutor",
-        "officer",
-        "executive",
-        "deputy",
-        "premier",
-    }
-)
+PUBLIC_ROLE_HEADS = frozenset(phrases("person_mentions/public_role_heads.txt"))
 """Nouns that end a job title before a name ("Health Minister", "Council head", "Researcher")."""
 
 
-KINSHIP_WORDS = frozenset(
-    """mother father son daughter brother sister wife husband widow widower cousin uncle aunt
-    nephew niece grandson granddaughter grandmother grandfather grandchild parent relative""".split()
-)
+KINSHIP_WORDS = frozenset(phrases("person_mentions/kinship_words.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -596,10 +393,7 @@ def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
     return nxt.idx >= end and nxt.pos_ in ("AUX", "VERB") and index.other_label(start, end) is None
 
 
-SPEECH_LEMMAS = frozenset(
-    """say tell add recall explain write post describe deny urge warn confirm ask insist stress
-    note estimate demand claim continue reply speak recount testify complain allege""".split()
-)
+SPEECH_LEMMAS = frozenset(phrases("person_mentions/speech_lemmas.txt"))
 KINSHIP_AFTER_RE = re.compile(
     r"(?:’s|'s)\s+(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
     r"(?:father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|husband|"

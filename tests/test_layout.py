@@ -97,3 +97,15 @@ def test_every_package_says_what_lives_there() -> None:
         for init in sorted((ROOT / package).rglob("__init__.py")):
             doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
             assert doc and len(doc.split()) >= 8, f"{init.relative_to(ROOT)} needs a docstring"
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_longer_than_a_newcomer_reads_in_one_go() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): n
+        for _, path in _modules()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}, f"split these modules (over {MAX_MODULE_LINES} lines): {long}"

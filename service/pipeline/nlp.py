@@ -32,8 +32,7 @@ import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc
 
-from service.core.config import (  # noqa: F401  (re-exported: callers know them from here)
-    DEFAULT_MODEL,
+from service.core.config import (
     MODEL_ENV,
     configured_model_name,
     setting_int,
