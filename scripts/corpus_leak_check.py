@@ -224,7 +224,7 @@ class Server:
         return done
 
     def token(self, role: str) -> str:
-        done = self.cli("token", "create", "--role", role, "--name", f"leak-check-{role}")
+        done = self.cli("token", "create", "--role", role, "--name", f"ci-bot-{role}")
         if done.returncode != 0:
             raise CheckFailed(f"token create --role {role} exited {done.returncode}")
         self.cli_output.append(done.stdout)
