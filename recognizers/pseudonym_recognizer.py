@@ -80,7 +80,9 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"(?:call(?:ed|ing)?|nam(?:e|ed|ing)|refer(?:red|ring)? to as|identif(?:y|ied) as)",
     # "a man the paper is calling “X”", "whom we will call “X”" (the quotation marks required)
     r"(?:we|the (?:paper|newspaper|outlet|reporter)|this (?:paper|newspaper|outlet|article|report)"
-    r"|[A-Z][\w’'\-]+) (?:(?:is|are|will|shall|have|has|had) )?(?:chosen to |decided to )?"
+    r"|(?<![\w’'\-])[A-Z]"
+    + _CHARS
+    + r") (?:(?:is|are|will|shall|have|has|had) )?(?:chosen to |decided to )?"
     r"(?:calling|call|called|naming|name|named|refer(?:ring)? to)(?: (?:him|her|them))?(?: as)?"
     r"(?=\s*[“\"‘])",
     r"(?:we have |we've |we )?(?:given|gave) (?:him|her|them) the (?:name|pseudonym)",
@@ -109,7 +111,7 @@ DECLARATIONS_AFTER: tuple[str, ...] = (
     *CONCEALMENT_CLAUSES,
 )
 FOOTNOTE_RE = re.compile(
-    r"(?m)(?:^|(?<=[.!?] ))(?:[^\S\n]|[>_(])*(?:\\?\*|†|‡)\)?[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
+    r"(?m)(?:^|(?<=[.!?] ))[\s>_(]*(?:\\?\*|†|‡)\)?[^\n]{0,80}?(?:\b[Nn]ames?\b[^\n]{0,60}\b(?:changed|withheld|altered|"
     r"pseudonyms?)|[Pp]seudonym|[Nn]ot (?:his|her|their) real name|identit(?:y|ies)\b[^\n]{0,40}"
     r"\b(?:protect|conceal|hid))"
 )
