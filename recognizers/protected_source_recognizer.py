@@ -17,9 +17,9 @@ Digests are cached per call, so a 50,000-word draft costs one HMAC per distinct 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -269,7 +269,7 @@ class ProtectedSourceRecognizer(EntityRecognizer):
             if confirmed:
                 hits.append(_Hit(unit.start, unit.end, SCORE_GIVEN, confirmed, [REASON_GIVEN]))
 
-        return [self._result(hit) for hit in _merge_adjacent(text, hits)]
+        return [self._result(hit) for hit in merge_adjacent(text, hits)]
 
     def _result(self, hit: _Hit) -> RecognizerResult:
         explanation = AnalysisExplanation(
@@ -295,15 +295,40 @@ class ProtectedSourceRecognizer(EntityRecognizer):
 _JOIN_RE = regex.compile(r"[\s\-‐‑]+")
 
 
-def _merge_adjacent(text: str, hits: list[_Hit]) -> list[_Hit]:
-    """ "Karim" (given) + "al-Sabbagh" (surname) of one entry side by side become one span."""
-    merged: list[_Hit] = []
+class MergeableHit(Protocol):
+    """A roster hit that can absorb its neighbour (the recognizer's and the archive pass's)."""
+
+    start: int
+    end: int
+    score: float
+    entry_ids: tuple[str, ...]
+    reasons: list[str]
+
+
+HitT = TypeVar("HitT", bound=MergeableHit)
+
+
+def joined_by_space_or_hyphen(text: str, start: int, end: int) -> bool:
+    gap = text[start:end]
+    return not gap or _JOIN_RE.fullmatch(gap) is not None
+
+
+def merge_adjacent(
+    text: str,
+    hits: Iterable[HitT],
+    joined: Callable[[str, int, int], bool] = joined_by_space_or_hyphen,
+) -> list[HitT]:
+    """ "Karim" (given) + "al-Sabbagh" (surname) of one entry side by side become one span.
+
+    One pass over the hits in text order, so linear after the sort; ``joined`` says which gaps
+    still make one name (the archive pass does not join across line breaks).
+    """
+    merged: list[HitT] = []
     for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
         if merged:
             last = merged[-1]
-            gap = text[last.end : hit.start]
             shared = set(last.entry_ids) & set(hit.entry_ids)
-            if shared and (not gap or _JOIN_RE.fullmatch(gap)) and hit.start >= last.end:
+            if shared and hit.start >= last.end and joined(text, last.end, hit.start):
                 last.end = hit.end
                 last.score = max(last.score, hit.score)
                 last.entry_ids = tuple(sorted(shared))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from service.archive.sources import RawDocument
 from service.core.errors import InputError
 from service.drafts.markup import Extracted, extract
-from service.drafts.validation import validate_text
+from service.drafts.validation import utf8_text, validate_text
 
 
 @dataclass
@@ -44,12 +44,7 @@ def decode(raw: RawDocument, max_chars: int) -> Document:
         raise InputError(raw.problem)
     data = raw.data
     if isinstance(data, bytes):
-        if b"\x00" in data:
-            raise InputError("binary (contains NUL bytes)")
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid UTF-8 (byte offset {exc.start})") from None
+        data = utf8_text(data)
     if not isinstance(data, str):
         raise InputError("no text")
     if not data.strip():

@@ -44,6 +44,7 @@ from recognizers.protected_source_recognizer import (
     SCORE_HANDLE,
     SCORE_SURNAME,
     SPACED_PREFIXES,
+    merge_adjacent,
 )
 from service.pipeline.roster import Roster
 
@@ -342,19 +343,7 @@ def _confirm_and_merge(text: str, hits: list[Hit]) -> list[Hit]:
                 continue
             hit.entry_ids = confirmed
         kept.append(hit)
-    merged: list[Hit] = []
-    for hit in sorted(kept, key=lambda h: (h.start, -h.end)):
-        if merged:
-            last = merged[-1]
-            shared = set(last.entry_ids) & set(hit.entry_ids)
-            if shared and hit.start >= last.end and _joined(text, last.end, hit.start):
-                last.end = hit.end
-                last.score = max(last.score, hit.score)
-                last.entry_ids = tuple(sorted(shared))
-                last.reasons.extend(r for r in hit.reasons if r not in last.reasons)
-                continue
-        merged.append(hit)
-    return merged
+    return merge_adjacent(text, kept, _joined)
 
 
 def _joined(text: str, start: int, end: int) -> bool:

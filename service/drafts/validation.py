@@ -21,12 +21,23 @@ def validate_text(text: object, max_chars: int) -> str:
     return text
 
 
-def decode_bytes(data: bytes, max_chars: int) -> str:
-    """UTF-8 (with or without BOM) only; binary or other encodings are refused, not guessed."""
+def utf8_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) only; binary or other encodings are refused, not guessed.
+
+    The messages name the problem, never the content: they reach CLI output and scan reports.
+    """
     if b"\x00" in data:
-        raise InputError("input looks binary (contains NUL bytes)")
+        raise InputError("binary (contains NUL bytes)")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"input is not valid UTF-8 (byte offset {exc.start})") from exc
+        raise InputError(f"not valid UTF-8 (byte offset {exc.start})") from None
+
+
+def decode_bytes(data: bytes, max_chars: int) -> str:
+    """A draft from bytes: ``utf8_text`` and then ``validate_text``."""
+    try:
+        text = utf8_text(data)
+    except InputError as exc:
+        raise InputError(f"input is {exc}") from None
     return validate_text(text, max_chars)
