@@ -42,8 +42,8 @@ MARKDOWN = [
     ("> quoted Rami\n> Haddad said\n", "quoted Rami Haddad said"),
     ("line one\nline two\n", "line one line two"),
     ("| Name | Town |\n|---|:--:|\n| Rami | Aleppo |\n", "Name\n\nTown\n\nRami\n\nAleppo"),
-    ("a\n\n```python\nsecret = 'Lena'\n```\n\nb", "a\n\nb"),
-    ("a\n~~~~\n```\nLena\n```\n~~~~\nb", "a\n\nb"),
+    ("a\n\n```python\nsecret = 'Lena'\n```\n\nb", "a\n\nsecret = 'Lena'\n\nb"),
+    ("a\n~~~~\n```\nLena\n```\n~~~~\nb", "a\n\n```\n\nLena\n\n```\n\nb"),
     ("Before <!-- hidden Lena --> after", "Before after"),
     ("<!--\nmulti\n\nline Lena\n-->\nText", "Text"),
     ("Fish &amp; chips &#39;n&#x27; caf&eacute;&nbsp;x", "Fish & chips 'n' café x"),
@@ -110,7 +110,7 @@ POSITIONS = [
     ("markdown", f"Intro\n\n## About {NAME} ##\n", NAME),
     ("markdown", f"| a | b |\n|---|---|\n| x | {NAME} |\n", NAME),
     ("markdown", f'x\n\n<img src="a.jpg" alt="{NAME} at work">\n', NAME),
-    ("markdown", f"```\ncode {NAME}\n```\n\n<p>After: {NAME} spoke</p>\n", f"{NAME} spoke"),
+    ("markdown", f"```\ncode {NAME}\n```\n\n<p>After: {NAME} spoke</p>\n", f"{NAME}\n```"),
     ("markdown", f"Caf&eacute; &amp; tea with {NAME}.\n", NAME),
     ("markdown", f"Line one\r\n\r\n> quoted line\r\n> and **{NAME}**\r\n", NAME),
     ("html", "<p>The medic\r\n  <b>Rami</b> Haddad</p>", "Rami</b> Haddad"),
@@ -135,12 +135,26 @@ def test_name_maps_back_to_its_real_line_and_column(kind: str, source: str, mark
     assert source[end - len("Haddad") : end] == "Haddad"
 
 
-def test_code_block_contents_are_not_screened_but_code_spans_are() -> None:
-    """A fenced block is code; an inline code span is shown in the sentence, so it is read."""
+def test_code_block_contents_and_code_spans_are_read() -> None:
+    """A fenced block and an inline code span are both shown to readers, so both are screened."""
     source = "Intro\n\n```js\nconst source = 'Lena Ostrova';\n```\n\nOutro `Lena` too\n"
-    text = extract(source, "markdown").text
-    assert "Ostrova" not in text
-    assert "Outro Lena too" in text
+    extracted = extract(source, "markdown")
+    assert "const source = 'Lena Ostrova';" in extracted.text
+    assert "```" not in extracted.text and "js" not in extracted.text.split()
+    assert "Outro Lena too" in extracted.text
+    start = extracted.text.index("Ostrova")
+    assert extracted.to_original(start, start + len("Ostrova")) == (
+        source.index("Ostrova"),
+        source.index("Ostrova") + len("Ostrova"),
+    )
+
+
+def test_a_name_in_a_fenced_block_is_replaced(engine) -> None:  # type: ignore[no-untyped-def]
+    draft = "Notes.\n\n```\nCitizen journalist Karim Haddoura told us the road was cut.\n```\n"
+    result = engine.sanitize(draft, fmt="markdown")
+    assert "Haddoura" not in result.sanitized_text
+    assert result.sanitized_text.startswith("Notes.\n\n```\n")
+    assert result.sanitized_text.endswith("told us the road was cut.\n```\n")
 
 
 def test_front_matter_titles_are_screened_other_keys_are_not() -> None:

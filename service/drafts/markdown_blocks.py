@@ -49,7 +49,10 @@ def _lines(text: str, start: int) -> list[tuple[int, int, int]]:
 
 
 def _markdown_blocks(text: str) -> _Out:
-    """Strip block markup (front matter, fences, headings, quotes, lists, tables) line by line."""
+    """Strip block markup (front matter, fences, headings, quotes, lists, tables) line by line.
+
+    Only the markup goes: what a reader sees, fenced code included, stays in the reading.
+    """
     out = _Out()
     lines = _lines(text, 0)
     index = _front_matter(text, lines, out)
@@ -72,6 +75,11 @@ def _markdown_blocks(text: str) -> _Out:
                 and not m.group(2).strip()
             ):
                 fence = None
+                out.para(start)
+            else:
+                # A code block is shown to readers as it is: each line is read on its own.
+                out.para(start)
+                _emit(out, text, start, end)
             continue
         m = _FENCE.fullmatch(body)
         if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):

@@ -3,7 +3,8 @@
 The engine sees readable sentences (no ``*``, ``#``, ``|`` or ``](``) so spaCy's NER works, and
 every extracted character remembers where it came from, so a finding is reported at its line and
 column in the original file. Text that readers can see (link text, image alt, titles, front-matter
-titles, inline code spans) is kept; code blocks, URLs, comments and scripts are dropped. Side texts such as ``alt`` and
+titles, inline code spans, fenced code blocks line by line) is kept; URLs, comments and scripts are
+dropped. Side texts such as ``alt`` and
 ``title`` attributes are emitted as their own paragraphs at the end of the enclosing block, so
 they never split the sentence around them; their origins therefore are not monotonic.
 """
