@@ -217,6 +217,35 @@ def test_folder_with_markup_and_bad_documents(tmp_path: Path, archive: Archive) 
     assert_no_names(archive, out, summary)
 
 
+def test_ids_that_name_a_roster_entry_are_shown_without_it(
+    tmp_path: Path, archive: Archive
+) -> None:
+    """A slug or file name holding a roster name: replaced in rows, summary and checkpoint."""
+    roster = tmp_path / "roster.json"
+    roster.write_bytes(serialize(build_roster(archive.plain_roster, KEY.encode())))
+    name = archive.plain_roster[0]["name"]
+    slug = name.lower().replace(" ", "-")
+    tree = tmp_path / "site"
+    (tree / slug).mkdir(parents=True)
+    (tree / slug / "interview.md").write_text(f"We met {name} at the square.\n")
+    (tree / f"{slug}_notes.txt").write_bytes(b"\x00 binary notes")
+    (tree / f"{slug}_copy.txt").write_text(f"{name} again.\n")
+    out = tmp_path / "site.jsonl"
+    summary = tmp_path / "site.json"
+    code = scan(str(tree), "--roster", str(roster), "-o", str(out), "--summary", str(summary))
+    assert code == 2
+    rows = read_rows(out)
+    assert {r["document"] for r in rows} == {"[protected]/interview.md", "[protected]_copy.txt"}
+    assert len({r["document_key"] for r in rows}) == 2
+    assert all(r["document_key"].startswith("hmac-sha256:") for r in rows)
+    report = json.loads(summary.read_text())
+    assert [b["id"] for b in report["bad_documents"]] == ["[protected]_notes.txt"]
+    checkpoint = Path(f"{out}.checkpoint")
+    assert_no_names(archive, out, summary, checkpoint)
+    # the resumed scan recognises its documents by fingerprint
+    assert scan(str(tree), "--roster", str(roster), "-o", str(out), "--resume") == 2
+
+
 def test_parquet_holds_the_same_rows(files: dict[str, Path]) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     jsonl_out = files["dir"] / "rows.jsonl"

@@ -2,10 +2,11 @@
 
 A JSON-lines file. The first line describes the scan (source label, roster digest, tier, policy,
 output); a resumed scan must be the same scan, or its results would mix two rosters. Every
-following line is one finished batch: its document ids, bad documents, counters, identity counts
+following line is one finished batch: its documents' id fingerprints, bad documents (ids as
+shown, roster names replaced), counters, identity counts
 and the length of the output file once the batch's rows were durable. Lines are fsynced as they
 are written; a torn last line (a crash mid-write) is ignored and cut off on resume. The checkpoint
-holds ids and fingerprints only, like the output.
+holds fingerprints and shown ids only, like the output.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 from service.core.errors import InputError
 
 FORMAT = "sourceguard-archive-checkpoint"
-VERSION = 1
+VERSION = 2
+"""2: document ids are stored as keyed fingerprints (1 stored them as given)."""
 COMPLETE = "complete"
 
 

@@ -22,6 +22,7 @@ FORMATS = ("jsonl", "parquet")
 PARQUET_ROWS = 50_000
 COLUMNS = (
     "document",
+    "document_key",
     "tier",
     "identity",
     "entity_type",
@@ -86,6 +87,7 @@ def parquet_schema():  # type: ignore[no-untyped-def]
     return pa.schema(
         [
             ("document", pa.string()),
+            ("document_key", pa.string()),
             ("tier", pa.string()),
             ("identity", pa.string()),
             ("entity_type", pa.string()),

@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from service.archive.checkpoint import Checkpoint
+from service.archive.labels import DocumentLabel, Labeler
 from service.archive.output import RowWriter, rows_path, write_parquet
 from service.archive.progress import Progress
+from service.archive.roster_pass import RosterIndex
 from service.archive.sources import RawDocument, Source
 from service.archive.summary import Summary, batch_record
 from service.archive.worker import WorkerConfig
 from service.core.errors import ConfigurationError, InputError
+from service.pipeline.roster import Roster
 
 BATCH_DOCUMENTS = 200
 BATCH_CHARS = 4_000_000
@@ -51,18 +54,21 @@ class ScanOptions:
 
 
 def _batches(
-    source: Source, done: set[str], limit_docs: int, summary: Summary
-) -> Iterator[list[RawDocument] | tuple[str, str]]:
-    """Batches of unfinished documents; a duplicate id comes out alone as (id, reason)."""
+    source: Source, done: set[str], labels: Labeler, limit_docs: int, summary: Summary
+) -> Iterator[list[RawDocument] | DocumentLabel]:
+    """Batches of unfinished documents; a duplicate id comes out alone, as its label.
+
+    ``done`` holds the checkpoint's id fingerprints; ``seen`` the ids of this run, in memory only.
+    """
     seen: set[str] = set()
     batch: list[RawDocument] = []
     chars = 0
     for raw in source:
-        if raw.id in done:
+        if done and labels.key_of(raw.id) in done:
             summary.skipped += 1
             continue
         if raw.id in seen:
-            yield (raw.id, DUPLICATE_REASON)
+            yield labels.label(raw.id)
             continue
         seen.add(raw.id)
         batch.append(raw)
@@ -167,10 +173,11 @@ def run_scan(
                 raise ConfigurationError(f"a scan worker failed ({_cause(exc)})") from None
             _record(result, writer, checkpoint, summary, progress, on_batch)
 
-        for batch in _batches(source, checkpoint.done, options.batch_documents, summary):
-            if isinstance(batch, tuple):
-                empty = {"ids": [batch[0]], "rows": [], "bad": [list(batch)], "words": 0, "flagged": 0,
-                         "screened": 0}  # fmt: skip
+        labels = _driver_labels(config)
+        for batch in _batches(source, checkpoint.done, labels, options.batch_documents, summary):
+            if isinstance(batch, DocumentLabel):
+                empty = {"ids": [batch.key], "rows": [], "bad": [[batch.shown, DUPLICATE_REASON]],
+                         "words": 0, "flagged": 0, "screened": 0}  # fmt: skip
                 _record(empty, writer, checkpoint, summary, progress, on_batch)
                 continue
             while all(load[id(a)] >= IN_FLIGHT for a in actors):
@@ -199,6 +206,12 @@ def run_scan(
             ray.shutdown()
     summary.seconds = time.monotonic() - started - summary.startup_seconds
     return summary
+
+
+def _driver_labels(config: WorkerConfig) -> Labeler:
+    """The driver's own labeler (duplicates and resumed ids), from the roster the workers get."""
+    roster = Roster.from_document(config.roster_document, config.roster_key, "roster")
+    return Labeler(RosterIndex(roster), config.fingerprint_key)
 
 
 def _record(

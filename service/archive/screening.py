@@ -81,7 +81,6 @@ class FullScreener:
                 identity = fingerprint(text[f.start : f.end], self.key)
             rows.append(
                 {
-                    "document": doc.id,
                     "tier": TIER,
                     "identity": identity,
                     "entity_type": f.entity_type,

@@ -117,10 +117,10 @@ def batch_record(result: dict[str, Any], output_length: int) -> dict[str, Any]:
     found = set()
     seen: set[tuple[str, str]] = set()
     for row in result["rows"]:
-        found.add(row["document"])
+        found.add(row["document_key"])
         mentions[row["identity"]] += 1
-        if (row["document"], row["identity"]) not in seen:
-            seen.add((row["document"], row["identity"]))
+        if (row["document_key"], row["identity"]) not in seen:
+            seen.add((row["document_key"], row["identity"]))
             documents[row["identity"]] += 1
     return {
         "ids": result["ids"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.archive.documents import Document, decode
+from service.archive.labels import DocumentLabel, Labeler
 from service.archive.roster_pass import ENTITY_TYPE, RECOGNIZER, Hit, RosterIndex
 from service.archive.screening import FullScreener
 from service.archive.sources import RawDocument
@@ -42,6 +43,7 @@ class ScanWorker:
         self.config = config
         roster = Roster.from_document(config.roster_document, config.roster_key, "roster")
         self.index = RosterIndex(roster)
+        self.labels = Labeler(self.index, config.fingerprint_key)
         self.screener = (
             FullScreener(
                 roster, config.policy, config.fingerprint_key, config.model, config.secrets
@@ -79,19 +81,20 @@ class ScanWorker:
             "roster_cpu": 0.0,
         }  # fmt: skip
         for raw in batch:
-            out["ids"].append(raw.id)
+            label = self.labels.label(raw.id)
+            out["ids"].append(label.key)
             try:
-                self._scan_one(raw, out)
+                self._scan_one(raw, label, out)
             except InputError as exc:
-                out["bad"].append([raw.id, str(exc)])
+                out["bad"].append([label.shown, str(exc)])
             except SourceguardError as exc:  # a configuration problem: the whole scan stops
                 raise RuntimeError(f"screening cannot run: {exc}") from None
             except Exception as exc:  # a bug on one document must not hide the others
-                out["bad"].append([raw.id, f"screening failed ({type(exc).__name__})"])
+                out["bad"].append([label.shown, f"screening failed ({type(exc).__name__})"])
         out["cpu"] = time.process_time() - started
         return out
 
-    def _scan_one(self, raw: RawDocument, out: dict[str, Any]) -> None:
+    def _scan_one(self, raw: RawDocument, label: DocumentLabel, out: dict[str, Any]) -> None:
         doc = decode(raw, self.config.max_chars)
         roster_started = time.process_time()
         words, hits, reading_hits = self.roster_hits(doc)
@@ -99,7 +102,6 @@ class ScanWorker:
         out["words"] += words
         rows = [
             {
-                "document": doc.id,
                 "tier": ROSTER_TIER,
                 "identity": h.identity,
                 "entity_type": ENTITY_TYPE,
@@ -117,4 +119,6 @@ class ScanWorker:
         if self.screener is not None and (full == "all" or (full == "flagged" and hits)):
             rows.extend(self.screener.rows(doc, reading_hits))
             out["screened"] += 1
+        for row in rows:  # the id as shown (no roster name) and its fingerprint, never the raw id
+            row["document"], row["document_key"] = label.shown, label.key
         out["rows"].extend(rows)
