@@ -183,93 +183,7 @@ class ProtectedSourceRecognizer(EntityRecognizer):
         if roster is None or len(roster) == 0 or not text:
             return []
 
-        digest_cache: dict[str, str] = {}
-        keys_cache: dict[str, list[str]] = {}
-
-        def lookup(kind: str, keys: Iterable[str]) -> tuple[str, ...]:
-            digests = []
-            for k in keys:
-                d = digest_cache.get(k)
-                if d is None:
-                    d = digest_cache[k] = roster.key_digest(k)
-                digests.append(d)
-            return roster.ids_for_digests(kind, digests)
-
-        def part_keys(part: str) -> list[str]:
-            found = keys_cache.get(part)
-            if found is None:
-                found = keys_cache[part] = sorted(token_keys(part))
-            return found
-
-        hits: list[_Hit] = []
-        given_candidates: list[tuple[_Unit, tuple[str, ...]]] = []
-        named: set[str] = set()
-
-        for run in _ANY_CASE_RUN_RE.finditer(text):
-            units = _units(text, run.start(), run.end())
-            i = 0
-            while i < len(units):
-                unit = units[i]
-                if not unit.parts:
-                    i += 1
-                    continue
-                first = frozenset(part_keys(unit.parts[0]))
-                if not lookup("given", first) and not lookup("surnames", first):
-                    i += 1  # every roster name starts with a registered given name or alias
-                    continue
-                lower = not any(c.isupper() for c in text[unit.start : unit.end])
-                if lower and _in_address(text, unit.start, unit.end):
-                    i += 1  # "t.me/tariq_frontline": part of an address, not prose
-                    continue
-                best: tuple[int, tuple[str, ...]] | None = None
-                window = units[i : i + MAX_NAME_WORDS]
-                window_keys = [[part_keys(p) for p in u.parts] for u in window]
-                for j in range(i + len(window) - 1, i - 1, -1):
-                    if not units[j].parts:
-                        continue
-                    keys = _compose_keys([k for u in window_keys[: j - i + 1] for k in u])
-                    ids = lookup("full", keys)
-                    if ids:
-                        best = (j, ids)
-                        break
-                if best is not None:
-                    j, ids = best
-                    single = sum(len(u.parts) for u in units[i : j + 1]) == 1
-                    reason = REASON_SINGLE_ALIAS if single else REASON_FULL
-                    hits.append(_Hit(unit.start, units[j].end, SCORE_FULL, ids, [reason]))
-                    named.update(ids)
-                    i = j + 1
-                    continue
-                i += 1
-                if len(unit.parts) != 1 or fold(text[unit.start : unit.end]) in (
-                    COMMON_CAPITALIZED_WORDS
-                ):
-                    continue
-                word_keys = frozenset(part_keys(unit.parts[0]))
-                ids = lookup("surnames", word_keys)
-                if ids and lower:  # a lower-case word alone ("baker") counts only with the name
-                    given_candidates.append((unit, ids))
-                    continue
-                if ids:
-                    hits.append(_Hit(unit.start, unit.end, SCORE_SURNAME, ids, [REASON_SURNAME]))
-                    named.update(ids)
-                    continue
-                ids = lookup("given", word_keys)
-                if ids:
-                    given_candidates.append((unit, ids))
-
-        for mention in iter_handle_mentions(text):
-            ids = lookup("handles", frozenset({mention.account}))
-            if ids:
-                hits.append(_Hit(mention.start, mention.end, SCORE_HANDLE, ids, [REASON_HANDLE]))
-                named.update(ids)
-
-        for unit, ids in given_candidates:
-            confirmed = tuple(sorted(set(ids) & named))
-            if confirmed:
-                hits.append(_Hit(unit.start, unit.end, SCORE_GIVEN, confirmed, [REASON_GIVEN]))
-
-        return [self._result(hit) for hit in merge_adjacent(text, hits)]
+        return [self._result(hit) for hit in _RosterMatch(roster, text).hits()]
 
     def _result(self, hit: _Hit) -> RecognizerResult:
         explanation = AnalysisExplanation(
@@ -290,6 +204,116 @@ class ProtectedSourceRecognizer(EntityRecognizer):
                 REASONS_KEY: list(hit.reasons),
             },
         )
+
+
+class _RosterMatch:
+    """One text against one roster: full names first, then lone surnames, handles, given names.
+
+    Digests and token keys are cached per call, so each distinct word is hashed once. A given
+    name alone counts only when its entry is also named otherwise in the same text.
+    """
+
+    def __init__(self, roster: RosterLookup, text: str) -> None:
+        self.roster = roster
+        self.text = text
+        self.digests: dict[str, str] = {}
+        self.keys: dict[str, list[str]] = {}
+        self.found: list[_Hit] = []
+        self.given_candidates: list[tuple[_Unit, tuple[str, ...]]] = []
+        self.named: set[str] = set()
+
+    def hits(self) -> list[_Hit]:
+        for run in _ANY_CASE_RUN_RE.finditer(self.text):
+            self._scan_run(_units(self.text, run.start(), run.end()))
+        for mention in iter_handle_mentions(self.text):
+            ids = self.lookup("handles", frozenset({mention.account}))
+            if ids:
+                self._hit(mention.start, mention.end, SCORE_HANDLE, ids, REASON_HANDLE)
+        for unit, ids in self.given_candidates:
+            confirmed = tuple(sorted(set(ids) & self.named))
+            if confirmed:
+                self.found.append(
+                    _Hit(unit.start, unit.end, SCORE_GIVEN, confirmed, [REASON_GIVEN])
+                )
+        return merge_adjacent(self.text, self.found)
+
+    def lookup(self, kind: str, keys: Iterable[str]) -> tuple[str, ...]:
+        digests = []
+        for k in keys:
+            d = self.digests.get(k)
+            if d is None:
+                d = self.digests[k] = self.roster.key_digest(k)
+            digests.append(d)
+        return self.roster.ids_for_digests(kind, digests)
+
+    def part_keys(self, part: str) -> list[str]:
+        found = self.keys.get(part)
+        if found is None:
+            found = self.keys[part] = sorted(token_keys(part))
+        return found
+
+    def _hit(self, start: int, end: int, score: float, ids: tuple[str, ...], reason: str) -> None:
+        self.found.append(_Hit(start, end, score, ids, [reason]))
+        self.named.update(ids)
+
+    def _scan_run(self, units: list[_Unit]) -> None:
+        i = 0
+        while i < len(units):
+            unit = units[i]
+            if not unit.parts:
+                i += 1
+                continue
+            first = frozenset(self.part_keys(unit.parts[0]))
+            if not self.lookup("given", first) and not self.lookup("surnames", first):
+                i += 1  # every roster name starts with a registered given name or alias
+                continue
+            lower = not any(c.isupper() for c in self.text[unit.start : unit.end])
+            if lower and _in_address(self.text, unit.start, unit.end):
+                i += 1  # "t.me/tariq_frontline": part of an address, not prose
+                continue
+            best = self._longest_full_name(units, i)
+            if best is not None:
+                j, ids = best
+                single = sum(len(u.parts) for u in units[i : j + 1]) == 1
+                reason = REASON_SINGLE_ALIAS if single else REASON_FULL
+                self._hit(unit.start, units[j].end, SCORE_FULL, ids, reason)
+                i = j + 1
+                continue
+            i += 1
+            self._single_word(unit, lower)
+
+    def _longest_full_name(self, units: list[_Unit], i: int) -> tuple[int, tuple[str, ...]] | None:
+        """The last unit of the longest roster name starting at ``units[i]`` (at most
+        ``MAX_NAME_WORDS`` units: bounded work per position), with its entry ids."""
+        window = units[i : i + MAX_NAME_WORDS]
+        window_keys = [[self.part_keys(p) for p in u.parts] for u in window]
+        for j in range(i + len(window) - 1, i - 1, -1):
+            if not units[j].parts:
+                continue
+            ids = self.lookup(
+                "full", _compose_keys([k for u in window_keys[: j - i + 1] for k in u])
+            )
+            if ids:
+                return j, ids
+        return None
+
+    def _single_word(self, unit: _Unit, lower: bool) -> None:
+        """A lone surname is a mention; a lone given name (or a lower-case word) waits for its
+        entry to be named elsewhere in the text."""
+        if len(unit.parts) != 1 or fold(self.text[unit.start : unit.end]) in (
+            COMMON_CAPITALIZED_WORDS
+        ):
+            return
+        word_keys = frozenset(self.part_keys(unit.parts[0]))
+        ids = self.lookup("surnames", word_keys)
+        if ids and lower:  # a lower-case word alone ("baker") counts only with the name
+            self.given_candidates.append((unit, ids))
+        elif ids:
+            self._hit(unit.start, unit.end, SCORE_SURNAME, ids, REASON_SURNAME)
+        else:
+            ids = self.lookup("given", word_keys)
+            if ids:
+                self.given_candidates.append((unit, ids))
 
 
 _JOIN_RE = regex.compile(r"[\s\-‐‑]+")
