@@ -346,7 +346,8 @@ def test_property_no_disguised_name_survives(
 
 # --- the development corpora -------------------------------------------------------------------
 
-CORPORA = [Path("/work/shared/corpus"), Path.home() / ".cache" / "sourceguard" / "corpus-real"]
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = [ROOT.parent / "shared" / "corpus", Path.home() / ".cache" / "sourceguard" / "corpus-real"]
 CORPUS_FILES = [p for c in CORPORA if c.is_dir() for p in sorted(c.glob("*.txt"))]
 
 
