@@ -24,7 +24,6 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +187,8 @@ def master_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
 
 def model_package_version(name: str | None = None) -> str:
     """``NAME==VERSION`` of the spaCy model package, from its installed metadata (not loaded)."""
+    from importlib import metadata  # here: importing it costs every CLI command ~20 ms
+
     name = name or configured_model_name()
     try:
         return f"{name}=={metadata.version(name)}"
@@ -197,6 +198,8 @@ def model_package_version(name: str | None = None) -> str:
 
 def sourceguard_version() -> str:
     """The installed package version: results, audit records and reports say what made them."""
+    from importlib import metadata
+
     try:
         return metadata.version("sourceguard")
     except metadata.PackageNotFoundError:
