@@ -85,7 +85,9 @@ def probe(args: tuple[str, ...], data_dir: Path) -> dict[str, object]:
     return json.loads(lines[-1][len("PROBE ") :])
 
 
-@pytest.mark.parametrize(("args", "code"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else f"exit{v}")
+@pytest.mark.parametrize(
+    ("args", "code"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else f"exit{v}"
+)
 def test_command_imports_neither_the_model_nor_the_policy_stack(
     args: tuple[str, ...], code: int, tmp_path: Path
 ) -> None:
