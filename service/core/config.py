@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -187,17 +188,26 @@ def master_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
 
 def model_package_version(name: str | None = None) -> str:
     """``NAME==VERSION`` of the spaCy model package, from its installed metadata (not loaded)."""
+    return _package_version(name or configured_model_name())
+
+
+@functools.cache
+def _package_version(name: str) -> str:
+    """Read once per process: the metadata is parsed from disk (~2 ms a call), and what this
+    process runs cannot change under it."""
     from importlib import metadata  # here: importing it costs every CLI command ~20 ms
 
-    name = name or configured_model_name()
     try:
         return f"{name}=={metadata.version(name)}"
     except metadata.PackageNotFoundError:
         return f"{name}==unknown"
 
 
+@functools.cache
 def sourceguard_version() -> str:
-    """The installed package version: results, audit records and reports say what made them."""
+    """The installed package version: results, audit records and reports say what made them.
+
+    Cached like ``_package_version``: every screening result carries it."""
     from importlib import metadata
 
     try:
