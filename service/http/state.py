@@ -159,8 +159,8 @@ class ServiceState:
     ) -> tuple[ScreeningResult, dict[str, Any]]:
         """Screen and audit. ``details`` may be computed from the result (before it is audited);
         ``overrides`` and ``editor`` are an editor's per-identity decisions (``Engine.screen``).
-        ``timings``, if given, receives the seconds of each step (``roster``, ``engine``,
-        ``audit``): the service's own overhead is everything but ``engine``."""
+        ``timings``, if given, receives the seconds of each step: ``roster`` (waiting for the
+        engine lock, then the roster and allow-list refresh), ``engine``, ``audit``."""
         clock = _StepClock(timings)
         engine = self.engine_or_503()
         self.store_or_503()  # no screening without an audit store
