@@ -6,12 +6,13 @@ then one paragraph is changed and the draft screened again (only that paragraph 
 document-level steps run in full). Reports the median of the repetitions and the speed-up
 (target >= 10x). Only figures are printed.
 
-    .venv/bin/python bench/incremental.py [--dir CORPUS] [--words 3000] [--reps 5]
+    .venv/bin/python bench/incremental.py [--dir CORPUS] [--words 3000] [--reps 5] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--words", type=int, default=3000)
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)
     directory = corpus_dir(args.dir)
     if directory is None:
@@ -64,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
         cold.append(time.perf_counter() - started)
     cache.size = size
     c, w = statistics.median(cold), statistics.median(warm)
+    if args.json:
+        report = {
+            "words": len(draft.split()),
+            "paragraphs": len(paras),
+            "cold_seconds": c,
+            "warm_seconds": w,
+            "speedup": c / w,
+        }
+        print(json.dumps(report, indent=2))
+        return 0 if c / w >= 10 else 1
     print(
         f"re-screen after a one-paragraph edit ({len(draft.split())} words, {len(paras)} paragraphs)"
     )

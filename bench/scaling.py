@@ -154,7 +154,7 @@ def fit_exponent(sizes: list[int], seconds: list[float]) -> float:
 PLAIN_CHILD = """
 import sys, time
 sys.path.insert(0, {repo!r})
-from evaluation.evaluate import plain_presidio_sanitizer
+from evaluation.systems import plain_presidio_sanitizer
 plain = plain_presidio_sanitizer({model!r})
 plain("Warm-up text about Karam Haddad in the market.")
 text = sys.stdin.read()

@@ -144,6 +144,31 @@ def test_sanitize_other_policy(service: dict[str, Any]) -> None:
     assert body["sanitized_text"] == DRAFT and body["policy"]["name"] == "review"
 
 
+SERVER_TIMING_RE = re.compile(r"[a-z]+;dur=\d+\.\d(?:, [a-z]+;dur=\d+\.\d)*")
+
+
+@pytest.mark.parametrize("path", ["/v1/sanitize", "/v1/analyze"])
+def test_server_timing_has_fixed_names_and_numbers_only(service: dict[str, Any], path: str) -> None:
+    """The engine's share of the request, for clients and bench/http_overhead.py; a header a
+    proxy may log, so nothing of the draft may be in it."""
+    response = post(service, path, {"text": DRAFT})
+    assert response.status_code == 200
+    value = response.headers["Server-Timing"]
+    assert SERVER_TIMING_RE.fullmatch(value), value
+    steps = {name: float(dur) for name, _, dur in (p.partition(";dur=") for p in value.split(", "))}
+    assert list(steps) == ["roster", "engine", "audit", "app"]
+    assert steps["engine"] > 0
+    assert steps["roster"] + steps["engine"] + steps["audit"] <= steps["app"] + 0.3  # rounding
+    assert not any(word in value for word in SECRET_WORDS)
+
+
+def test_server_timing_only_on_screening(service: dict[str, Any]) -> None:
+    response = service["client"].get("/v1/policies", headers=auth(service, "editor"))
+    assert response.status_code == 200 and "Server-Timing" not in response.headers
+    refused = post(service, "/v1/sanitize", {"text": DRAFT}, role="auditor")
+    assert refused.status_code == 403 and "Server-Timing" not in refused.headers
+
+
 REQUEST_ID = "4f1c2a9b-e0d3-4f7c-8a61-d2e5b7c90a13"
 
 

@@ -264,3 +264,20 @@ def test_checkpoint_signature() -> None:
     assert checkpoint_problem({**checkpoint, "id": 8}, CHAIN_KEY) is not None
     assert checkpoint_problem({**checkpoint, "time": "2026"}, CHAIN_KEY) is not None
     assert checkpoint_problem([], CHAIN_KEY) is not None
+
+
+def test_finding_to_dict_is_the_set_fields_with_copied_lists() -> None:
+    """What ``dataclasses.asdict`` gave (unset fields dropped), without its deep copy."""
+    from dataclasses import asdict
+
+    full = Finding(
+        0, 4, "PERSON", 0.9, "r", ["said"], "p1", "replace", "[A]", "high", "x", 0.8, True
+    )
+    bare = Finding(5, 9, "PHONE_NUMBER", 0.5, "r")
+    for finding in (full, bare):
+        expected = {k: v for k, v in asdict(finding).items() if v is not None}
+        assert finding.to_dict() == expected
+        assert list(finding.to_dict()) == list(expected)  # same key order in the JSON
+    out = full.to_dict()
+    out["reasons"].append("changed")
+    assert full.reasons == ["said"]

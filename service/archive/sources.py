@@ -17,10 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.check.files import display_path, excluded
 from service.check.settings import DEFAULT_EXCLUDES
 from service.core.errors import InputError
-from service.drafts.markup import kind_for
 
 KINDS = ("text", "markdown", "html")
 POSTGRES_BATCH = 500
@@ -49,6 +47,11 @@ class FolderSource:
         self.label = f"folder:{root.resolve()}"
 
     def _files(self) -> Iterator[tuple[Path, str, str]]:
+        # Imported here: ``sourceguard --help`` imports this module for KINDS, and the markup
+        # readers behind these are not needed to build the parser.
+        from service.check.files import display_path, excluded
+        from service.drafts.markup import kind_for
+
         for current, dirs, files in os.walk(self.root):
             here = Path(current)
             dirs[:] = sorted(

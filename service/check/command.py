@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from service.check.files import discover
-from service.check.rules import level_at_least
-from service.check.runner import Run, fingerprint_key, run
 from service.check.settings import FAIL_LEVELS, FORMATS, STDIN_KINDS, CheckSettings, merge
 from service.core.errors import InputError
+
+if TYPE_CHECKING:
+    from service.check.runner import Run
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -75,6 +75,11 @@ def _settings(args: argparse.Namespace) -> CheckSettings:
 
 
 def _run(settings: CheckSettings, verbose: bool, need_stable_key: bool) -> Run:
+    # Imported here, not at the top: building the parser (``sourceguard --help``) must stay
+    # cheap, and the runner pulls in the markup readers and urllib.
+    from service.check.files import discover
+    from service.check.runner import fingerprint_key, run
+
     files = discover(settings.paths, settings.exclude, Path.cwd(), settings.stdin_format)
     key, stable = fingerprint_key()
     if need_stable_key and not stable:
@@ -108,6 +113,8 @@ def _apply_inline(result: Run) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from service.check.report import RunInfo, render, write_step_summary
+    from service.check.rules import level_at_least
+    from service.check.runner import fingerprint_key
     from service.check.suppress import Baseline
 
     settings = _settings(args)
@@ -138,6 +145,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
+    from service.check.runner import fingerprint_key
     from service.check.suppress import Baseline
 
     settings = _settings(args)

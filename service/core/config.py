@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -24,7 +25,6 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -188,15 +188,28 @@ def master_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
 
 def model_package_version(name: str | None = None) -> str:
     """``NAME==VERSION`` of the spaCy model package, from its installed metadata (not loaded)."""
-    name = name or configured_model_name()
+    return _package_version(name or configured_model_name())
+
+
+@functools.cache
+def _package_version(name: str) -> str:
+    """Read once per process: the metadata is parsed from disk (~2 ms a call), and what this
+    process runs cannot change under it."""
+    from importlib import metadata  # here: importing it costs every CLI command ~20 ms
+
     try:
         return f"{name}=={metadata.version(name)}"
     except metadata.PackageNotFoundError:
         return f"{name}==unknown"
 
 
+@functools.cache
 def sourceguard_version() -> str:
-    """The installed package version: results, audit records and reports say what made them."""
+    """The installed package version: results, audit records and reports say what made them.
+
+    Cached like ``_package_version``: every screening result carries it."""
+    from importlib import metadata
+
     try:
         return metadata.version("sourceguard")
     except metadata.PackageNotFoundError:

@@ -156,8 +156,15 @@ def sanitize() -> Response:
 def _screen(apply: bool) -> Response:
     """Analyze returns findings only; sanitize adds the sanitized text. Both are audited."""
     text, policy, fmt = screening_input()
+    g.server_timing = {}  # filled by screen(); sent as the Server-Timing header (app.py)
     result, record = state().screen(
-        text, policy, apply=apply, actor=g.actor, request_id=g.request_id, fmt=fmt
+        text,
+        policy,
+        apply=apply,
+        actor=g.actor,
+        request_id=g.request_id,
+        fmt=fmt,
+        timings=g.server_timing,
     )
     body = result.to_dict(include_text=apply)
     body["audit_id"] = record["id"]

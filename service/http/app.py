@@ -33,6 +33,9 @@ REQUEST_ID_PATTERN = r"[0-9A-Fa-f]{8}(?:-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}|[0
 """A client's X-Request-Id is kept only if it is a UUID or 16-64 hex digits: a free-form id
 ("<name>-draft") would carry text into the logs and the audit log."""
 _REQUEST_ID_RE = re.compile(REQUEST_ID_PATTERN)
+SERVER_TIMING_STEPS = ("roster", "engine", "audit")
+"""The steps of a screening request that ``Server-Timing`` reports, besides ``app`` (the whole
+request inside the app, JSON encoding included)."""
 
 
 def create_app(
@@ -86,6 +89,19 @@ def create_app(
         audit_store="ok" if state.store else "unavailable",
     )
     return app
+
+
+def server_timing(steps: Mapping[str, float], total: float) -> str:
+    """The ``Server-Timing`` value: fixed step names and milliseconds, nothing of the draft.
+
+    It lets a client (and ``bench/http_overhead.py``) tell the engine's time from the service's
+    own overhead (roster refresh, audit write, parsing and JSON) without access to the server.
+    """
+    parts = [
+        f"{name};dur={steps[name] * 1000:.1f}" for name in SERVER_TIMING_STEPS if name in steps
+    ]
+    parts.append(f"app;dur={total * 1000:.1f}")
+    return ", ".join(parts)
 
 
 def _open_store(state: ServiceState, store: Any) -> None:
@@ -150,6 +166,9 @@ def _register_hooks(app: Flask, state: ServiceState) -> None:
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        steps = g.get("server_timing")
+        if steps:
+            response.headers["Server-Timing"] = server_timing(steps, seconds)
         route = request.url_rule.rule if request.url_rule else "unmatched"
         state.metrics.observe_request(request.method, route, response.status_code, seconds)
         logs.event(

@@ -8,6 +8,7 @@ If any of those steps fails the caller gets a ``Problem`` (503), never an unaudi
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,14 +155,19 @@ class ServiceState:
         overrides: Mapping[str, Rule] | None = None,
         editor: EditorHook | None = None,
         fmt: str | None = None,
+        timings: dict[str, float] | None = None,
     ) -> tuple[ScreeningResult, dict[str, Any]]:
         """Screen and audit. ``details`` may be computed from the result (before it is audited);
-        ``overrides`` and ``editor`` are an editor's per-identity decisions (``Engine.screen``)."""
+        ``overrides`` and ``editor`` are an editor's per-identity decisions (``Engine.screen``).
+        ``timings``, if given, receives the seconds of each step: ``roster`` (waiting for the
+        engine lock, then the roster and allow-list refresh), ``engine``, ``audit``."""
+        clock = _StepClock(timings)
         engine = self.engine_or_503()
         self.store_or_503()  # no screening without an audit store
         with self.lock:
             self.refresh_roster()
             self.refresh_allow_list()
+            clock.lap("roster")
             try:
                 result = engine.screen(
                     text, policy, apply=apply, overrides=overrides, editor=editor, fmt=fmt
@@ -172,6 +178,7 @@ class ServiceState:
                 raise Problem(422, "invalid-text", str(exc)) from None
             except ConfigurationError as exc:
                 raise Problem(503, "configuration", str(exc)) from None
+            clock.lap("engine")
         if callable(details):
             details = details(result)
         body = build_record(
@@ -185,6 +192,7 @@ class ServiceState:
             details=details,
         )
         record = self.append_audit(body)
+        clock.lap("audit")
         self.metrics.observe_findings([f.entity_type for f in result.findings], len(text))
         return result, record
 
@@ -218,6 +226,20 @@ class ServiceState:
             ) from None
         self.metrics.audit_records.labels(operation=body.get("operation", "unknown")).inc()
         return record
+
+
+class _StepClock:
+    """Seconds between successive ``lap`` calls, added under each step's name (or nothing)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[step] = self.into.get(step, 0.0) + now - self.last
+        self.last = now
 
 
 def _policy_problem(name: str | None, exc: PolicyError) -> Problem:
