@@ -347,7 +347,10 @@ def test_property_no_disguised_name_survives(
 # --- the development corpora -------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = [ROOT.parent / "shared" / "corpus", Path.home() / ".cache" / "sourceguard" / "corpus-real"]
+CORPORA = [
+    ROOT.parent / "shared" / "corpus",
+    Path.home() / ".cache" / "sourceguard" / "corpus-real",
+]
 CORPUS_FILES = [p for c in CORPORA if c.is_dir() for p in sorted(c.glob("*.txt"))]
 
 
