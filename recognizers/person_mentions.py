@@ -413,9 +413,17 @@ def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in SPEECH_LEMMAS
 
 
+def _strip_trailing_role(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'Jonathan Doe Head of the X desk': a signature line that the canonical text joined to the
+    name line. The role noun closing the run is the start of the role, not part of the name."""
+    if len(run) >= 3 and is_role_head(text[run[-1][0] : run[-1][1]]):
+        return run[:-1]
+    return run
+
+
 def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
     text = index.text
-    run, stripped, honorific = _strip_leading(text, run, index)
+    run, stripped, honorific = _strip_leading(text, _strip_trailing_role(text, run), index)
     if not run:
         return None
     start, end = run[0][0], run[-1][1]
