@@ -49,6 +49,7 @@ SENIORITY_FILE = "public_seniority.txt"
 ANCHOR_LABELS = frozenset({"ORG", "GPE", "NORP"})
 PREPOSITIONS = frozenset({"of", "for", "at", "to", "in", "with", "on", "from", "within", "inside"})
 DETERMINERS = frozenset({"a", "an", "the", "its", "their", "one", "another"})
+INDEFINITE = frozenset({"a", "an", "one", "another"})
 PERSONAL = frozenset({"his", "her", "my", "our", "your"})
 """A role owned by a person ("her leader", "in his neighbourhood") is nobody's public office."""
 OPENERS = frozenset({",", "(", "—", "–", "-", "--"})
@@ -177,8 +178,12 @@ def _is_local(tokens: Sequence[Token]) -> bool:
     return False
 
 
-def read_phrase(tokens: Sequence[Token]) -> Role | None:
-    """A role phrase: [det] [possessor 's] modifiers HEAD [prep NP]...; its role if public."""
+def read_phrase(tokens: Sequence[Token], compound: bool = False) -> Role | None:
+    """A role phrase: [det] [possessor 's] modifiers HEAD [prep NP]...; its role if public.
+
+    ``compound``: the phrase is a title right before the name ("protection officer X"), which
+    says as little about seniority as an indefinite article does.
+    """
     if not tokens or _is_local(tokens):
         return None
     i = 0
@@ -205,8 +210,15 @@ def read_phrase(tokens: Sequence[Token]) -> Role | None:
     prep = list(tokens[end:])
     if prep and not (len(prep) > 1 and prep[1].lower_ in PERSONAL):
         anchors += [t for t in prep if t.pos_ != "ADP" and _anchor(t, in_prep=True)]
+    # "the UN's humanitarian coordinator", "coordinator of the programme": the one holder of a
+    # post; "a protection officer with the agency": one of its staff
     staff, seniority = _staff()
-    needs_voice = _singular(head) in staff and not any(t.lower_ in seniority for t in core[:-1])
+    indefinite = compound or tokens[0].lower_ in INDEFINITE
+    needs_voice = (
+        indefinite
+        and _singular(head) in staff
+        and not any(t.lower_ in seniority for t in core[:-1])
+    )
     if anchors:
         return Role(head, anchors[0].text, needs_voice)
     return Role(head, "") if office else None
@@ -343,4 +355,4 @@ def role_before(doc: Doc, start_char: int, skip: frozenset[str]) -> Role | None:
     while tokens and tokens[0].pos_ == "ADP":
         tokens = tokens[1:]
     cut = max((k for k, t in enumerate(tokens) if t.pos_ == "ADP"), default=-1)
-    return read_phrase(tokens[cut + 1 :]) if role_head(tokens[-3:]) else None
+    return read_phrase(tokens[cut + 1 :], compound=True) if role_head(tokens[-3:]) else None
