@@ -13,8 +13,8 @@ from functools import lru_cache
 from recognizers.base import MentionRecognizer
 from recognizers.entities import AT_RISK_SOURCE
 from recognizers.lexicon import alternation, cue_regex, phrases
-from recognizers.person_mentions import Mention
-from recognizers.public_role_grammar import is_institution_noun
+from recognizers.person_mentions import SPEECH_AFTER_RE, Mention
+from recognizers.public_role_grammar import is_institution_noun, local_modifiers
 
 CUE_FILE = "at_risk_cues.txt"
 WEAK_CUE_FILE = "quoted_source_cues.txt"
@@ -30,6 +30,24 @@ NAMED_POSSESSOR_RE = re.compile(r"\b[A-Z][\w\-]*(?:’s|'s)\s+$")
 INSTITUTIONAL = frozenset({"coordinator", "coordinates", "official", "employee", "worker"})
 """Role nouns that mean at-risk staff locally and public staff of a named institution."""
 INSTITUTION_RE = re.compile(r"\b[A-Z][\w.\-]*(?:’s|'s)\s|\b(?:UN|U\.N\.|EU|ICRC|WHO|UNICEF)\b")
+POSSESSOR_RE = re.compile(r"\b(?:(\w+)\s+)?(\w+)(?:’s|'s)\s")
+
+
+def _is_institutional(cue: str) -> bool:
+    cue = cue.lower()
+    return cue in INSTITUTIONAL or cue.rstrip("s") in INSTITUTIONAL
+
+
+def _of_institution(phrase: str) -> bool:
+    """'the UN's', 'Amnesty's', 'the watchdog's' (not 'the local council's'): the role noun
+    after it is a post of that institution."""
+    if INSTITUTION_RE.search(phrase):
+        return True
+    for match in POSSESSOR_RE.finditer(phrase):
+        before, owner = (match.group(1) or "").lower(), match.group(2)
+        if is_institution_noun(owner) and before not in local_modifiers():
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +62,7 @@ def _clause_regex() -> re.Pattern[str]:
 
 def _modifies_institution(appositive: str, cue_end: int) -> bool:
     """'the head of the UN refugee agency': the cue word is a modifier of an institution noun."""
-    nxt = re.match(r"\s+([a-z]+)", appositive[cue_end:])
+    nxt = re.match(r"[’']?\s+([A-Za-z]+)", appositive[cue_end:])
     return bool(nxt) and is_institution_noun(nxt.group(1))
 
 
@@ -101,6 +119,19 @@ def _detained(mention: Mention) -> list[str] | None:
     return None
 
 
+ACCORDING_TO_RE = re.compile(r"\b[Aa]ccording to\s+(?:[\w’'\-.]+\s+){0,6}$")
+"""'According to spokeswoman X, 200 people were detained': the comma ends the attribution, and
+what follows is the main clause, not a description of X."""
+
+
+def _describes(mention: Mention) -> bool:
+    """The text after the name's comma describes the person: not 'X, said the men were
+    arrested' (the predicate) nor 'According to X, 200 people were detained' (the main clause)."""
+    return bool(mention.appositive) and not (
+        ACCORDING_TO_RE.search(mention.left[-80:]) or SPEECH_AFTER_RE.match(mention.appositive)
+    )
+
+
 class AtRiskSourceRecognizer(MentionRecognizer):
     ENTITY = AT_RISK_SOURCE
 
@@ -109,6 +140,12 @@ class AtRiskSourceRecognizer(MentionRecognizer):
             return None
         before, appositive, weak = _regexes()
         hit = before.search(mention.left[-80:])
+        if (
+            hit
+            and _is_institutional(hit.group("cue"))
+            and _of_institution(hit.string[: hit.start()])
+        ):
+            hit = None  # "the watchdog's program coordinator, X"
         if hit:
             cue = hit.group("cue").lower()
             if cue in KINSHIP and NAMED_POSSESSOR_RE.search(mention.left[: hit.start()]):
@@ -116,13 +153,13 @@ class AtRiskSourceRecognizer(MentionRecognizer):
                 # only as much as that person; a public role of his own outranks this.
                 return 0.5, [f"relative ('{cue}') of a named person"]
             return 0.85, [f"role cue '{cue}' before the name"]
-        if mention.appositive:
+        if _describes(mention):
             hit = _head_cue(mention.appositive, appositive.match(mention.appositive))
             hit = hit or _clause_regex().search(mention.appositive)
             if (
                 hit
-                and hit.group("cue").lower() in INSTITUTIONAL
-                and INSTITUTION_RE.search(mention.appositive[: hit.start("cue")])
+                and _is_institutional(hit.group("cue"))
+                and _of_institution(mention.appositive[: hit.start("cue")])
             ):
                 hit = None  # "the UN's humanitarian coordinator": staff of an institution
             if hit:

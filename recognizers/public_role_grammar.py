@@ -49,6 +49,9 @@ SENIORITY_FILE = "public_seniority.txt"
 ANCHOR_LABELS = frozenset({"ORG", "GPE", "NORP"})
 PREPOSITIONS = frozenset({"of", "for", "at", "to", "in", "with", "on", "from", "within", "inside"})
 DETERMINERS = frozenset({"a", "an", "the", "its", "their", "one", "another"})
+CLAUSE_OPENERS = frozenset({",", ";", ":", "“", "”", '"', "—", "–"})
+"""What may stand before a role phrase that opens its clause ('“…,” the bloc's envoy, X, said')."""
+SPEAKS_FOR = frozenset({"speaks"})
 INDEFINITE = frozenset({"a", "an", "one", "another"})
 PERSONAL = frozenset({"his", "her", "my", "our", "your"})
 """A role owned by a person ("her leader", "in his neighbourhood") is nobody's public office."""
@@ -100,6 +103,8 @@ def lead_verbs() -> frozenset[str]:
 
 
 def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
     if word.endswith("men") and len(word) > 4:
         return word[:-3] + "man"
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
@@ -154,7 +159,7 @@ def _anchor(token: Token, in_prep: bool) -> bool:
     """An institution: an entity of the right kind, a proper noun in a phrase, or an institution noun."""
     if token.ent_type_ in ANCHOR_LABELS:
         return True
-    if token.ent_type_ == "PERSON":
+    if token.ent_type_ == "PERSON" and not _after_the(token):
         return False
     if is_institution_word(token):
         return True
@@ -163,6 +168,11 @@ def _anchor(token: Token, in_prep: bool) -> bool:
 
 def local_modifiers() -> frozenset[str]:
     return _lexicon()[3]
+
+
+def _after_the(token: Token) -> bool:
+    """'the Druze', 'the Houthis': a proper noun after "the" names a group, never a person."""
+    return token.pos_ == "PROPN" and token.i > 0 and token.doc[token.i - 1].lower_ == "the"
 
 
 def _is_local(tokens: Sequence[Token]) -> bool:
@@ -199,6 +209,10 @@ def read_phrase(tokens: Sequence[Token], compound: bool = False) -> Role | None:
     if marks:
         possessor, core = core[: marks[-1]], core[marks[-1] + 1 :]
     found = role_head(core)
+    conj = next((k for k, t in enumerate(core) if t.pos_ == "CCONJ"), None)
+    if found is None and conj:  # "the vice president and first lady"
+        core = core[:conj]
+        found = role_head(core)
     if found is None:
         return None
     head, office = found
@@ -250,6 +264,9 @@ def _phrase_forward(doc: Doc, i: int) -> list[Token]:
     """Tokens of a phrase from ``i`` to a clause boundary (bounded)."""
     out: list[Token] = []
     for t in doc[i : i + MAX_PHRASE]:
+        if t.text in POSSESSIVE and out and out[-1].pos_ in ("NOUN", "PROPN"):
+            out.append(t)  # "the occupation authorities’ deputy head"
+            continue
         if t.text in CLOSERS or t.lower_ in RELATIVES or (t.is_sent_start and out):
             break
         if not _in_phrase(t):
@@ -294,6 +311,8 @@ def _relative_clause(doc: Doc, i: int) -> Role | None:
         return read_phrase(_phrase_forward(doc, i + 1))
     if verb not in lead_verbs():
         return None
+    if verb in SPEAKS_FOR and i + 1 < len(doc) and doc[i + 1].lower_ == "for":
+        i += 1  # "who speaks for the movement"
     obj = _phrase_forward(doc, i + 1)
     # the object itself and what it is "of": "the electoral commission", "the party of X", not
     # where it is ("a bakery near the front line")
@@ -344,7 +363,7 @@ def role_before(doc: Doc, start_char: int, skip: frozenset[str]) -> Role | None:
     if comma:
         # the phrase must open its clause: "Speaking to the group's leader, X said" is not X's role
         k = tokens[0].i - 1
-        opener = tokens[0].is_sent_start or (k >= 0 and doc[k].text in (",", ";", ":", "“", '"'))
+        opener = tokens[0].is_sent_start or (k >= 0 and doc[k].text in CLAUSE_OPENERS)
         if tokens[0].pos_ == "ADP":
             opener = k >= 0 and doc[k].lower_ == "according" and tokens[0].lower_ == "to"
             tokens = tokens[1:]
