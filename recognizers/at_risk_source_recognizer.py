@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from recognizers.base import MentionRecognizer
+from recognizers.base import MentionRecognizer, describes
 from recognizers.entities import AT_RISK_SOURCE
 from recognizers.lexicon import alternation, cue_regex, phrases
-from recognizers.person_mentions import SPEECH_AFTER_RE, Mention
+from recognizers.person_mentions import Mention
 from recognizers.public_role_grammar import is_institution_noun, local_modifiers
 
 CUE_FILE = "at_risk_cues.txt"
@@ -119,19 +119,6 @@ def _detained(mention: Mention) -> list[str] | None:
     return None
 
 
-ACCORDING_TO_RE = re.compile(r"\b[Aa]ccording to\s+(?:[\w’'\-.]+\s+){0,6}$")
-"""'According to spokeswoman X, 200 people were detained': the comma ends the attribution, and
-what follows is the main clause, not a description of X."""
-
-
-def _describes(mention: Mention) -> bool:
-    """The text after the name's comma describes the person: not 'X, said the men were
-    arrested' (the predicate) nor 'According to X, 200 people were detained' (the main clause)."""
-    return bool(mention.appositive) and not (
-        ACCORDING_TO_RE.search(mention.left[-80:]) or SPEECH_AFTER_RE.match(mention.appositive)
-    )
-
-
 class AtRiskSourceRecognizer(MentionRecognizer):
     ENTITY = AT_RISK_SOURCE
 
@@ -153,7 +140,7 @@ class AtRiskSourceRecognizer(MentionRecognizer):
                 # only as much as that person; a public role of his own outranks this.
                 return 0.5, [f"relative ('{cue}') of a named person"]
             return 0.85, [f"role cue '{cue}' before the name"]
-        if _describes(mention):
+        if describes(mention):
             hit = _head_cue(mention.appositive, appositive.match(mention.appositive))
             hit = hit or _clause_regex().search(mention.appositive)
             if (

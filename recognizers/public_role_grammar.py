@@ -260,10 +260,35 @@ def _first_at(index: _Index, char: int) -> int:
     return bisect.bisect_left(index.starts, char)
 
 
+QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
+
+
+def _scare_quotes(doc: Doc, lo: int, hi: int) -> set[int]:
+    """Quote marks around a role word ('the Russian-installed “governor”', 'the “deputy head”'):
+    a title the outlet disputes is still the title the person holds. Indices in [lo, hi)."""
+    found: set[int] = set()
+    k = max(lo, 0)
+    hi = min(hi, len(doc))
+    while k < hi:
+        if doc[k].text in QUOTES:
+            close = next(
+                (m for m in range(k + 2, min(k + 5, hi)) if doc[m].text in QUOTES), None
+            )
+            inner = doc[k + 1 : close] if close else []
+            if close and all(t.is_alpha or t.text == "-" for t in inner) and role_head(inner):
+                found.update((k, close))
+                k = close
+        k += 1
+    return found
+
+
 def _phrase_forward(doc: Doc, i: int) -> list[Token]:
     """Tokens of a phrase from ``i`` to a clause boundary (bounded)."""
     out: list[Token] = []
+    quotes = _scare_quotes(doc, i, i + MAX_PHRASE)
     for t in doc[i : i + MAX_PHRASE]:
+        if t.i in quotes:
+            continue
         if t.text in POSSESSIVE and out and out[-1].pos_ in ("NOUN", "PROPN"):
             out.append(t)  # "the occupation authorities’ deputy head"
             continue
@@ -328,8 +353,12 @@ def _phrase_backward(doc: Doc, j: int) -> list[Token]:
     """Tokens of a phrase ending at ``j`` (inclusive), back to a clause boundary (bounded)."""
     out: list[Token] = []
     k = j
+    quotes = _scare_quotes(doc, j - MAX_PHRASE, j + 1)
     while k >= 0 and j - k < MAX_PHRASE:
         t = doc[k]
+        if t.i in quotes:
+            k -= 1
+            continue
         if not _in_phrase(t):
             break
         if t.text in CLOSERS and t.text not in POSSESSIVE:
