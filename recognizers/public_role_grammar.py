@@ -271,9 +271,7 @@ def _scare_quotes(doc: Doc, lo: int, hi: int) -> set[int]:
     hi = min(hi, len(doc))
     while k < hi:
         if doc[k].text in QUOTES:
-            close = next(
-                (m for m in range(k + 2, min(k + 5, hi)) if doc[m].text in QUOTES), None
-            )
+            close = next((m for m in range(k + 2, min(k + 5, hi)) if doc[m].text in QUOTES), None)
             inner = doc[k + 1 : close] if close else []
             if close and all(t.is_alpha or t.text == "-" for t in inner) and role_head(inner):
                 found.update((k, close))
