@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from recognizers.lexicon import alternation, phrases
 from recognizers.name_keys import ARABIC_ARTICLES, HONORIFICS, KUNYA_PREFIXES, name_parts
+from recognizers.organisation_names import names_organisation
 
 CACHE_KEY = "sourceguard.person_mentions"
 
@@ -242,28 +243,6 @@ def _iter_runs(text: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
-_INTRODUCER_RE = re.compile(r"(?<![\w-])([a-z]+)[ \u00a0]$")
-
-
-@lru_cache(maxsize=1)
-def _introducers() -> frozenset[str]:
-    return frozenset(phrases("non_person_introducers.txt"))
-
-
-_TOLD_RE = re.compile(r"\b(?:told|tells|telling|to|for)\s+(?:the|a|an|his|her|their)?\s*$")
-
-
-def _after_introducer(text: str, start: int) -> bool:
-    """'the news website Free Valley': the run is the organisation's name (its words are then
-    the draft's non-person words, so 'Free Valley said' later is no person either)."""
-    left = text[max(0, start - 40) : start]
-    hit = _INTRODUCER_RE.search(left)
-    if hit is None or hit.group(1) not in _introducers():
-        return False
-    # "told the channel Rami Haddad said ...": the noun ends a clause; the name opens the next
-    return not _TOLD_RE.search(left, 0, hit.start())
-
-
 class _DocIndex:
     """Per-draft lookups: sentence bounds, token at a character offset, entity labels."""
 
@@ -296,21 +275,11 @@ class _DocIndex:
         heads = _non_person_heads()
         for run in _iter_runs(self.text):
             end = run[-1][1]
-            if heads.match(self.text[end : end + 60]) or self._names_organisation(run):
+            if heads.match(self.text[end : end + 60]) or names_organisation(
+                self.text, run[0][0], end, self.token_at
+            ):
                 words.update(self.text[s:e].lower() for s, e in run)
         return frozenset(words)
-
-    def _names_organisation(self, run: list[tuple[int, int]]) -> bool:
-        """'the news website Free Valley said': an organisation's name, not a person's ('the
-        group Rami Haddad founded': a verb other than one of saying after it is a person's)."""
-        if not _after_introducer(self.text, run[0][0]):
-            return False
-        end = run[-1][1]
-        after = self.text[end : end + 40]
-        if SPEECH_AFTER_RE.match(after):
-            return True
-        nxt = self.token_at.get(end + len(after) - len(after.lstrip()))
-        return nxt is None or nxt.pos_ not in ("VERB", "AUX")
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sent_starts, pos) - 1
@@ -544,32 +513,6 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
 """Grammar that only a person has: word lists about places never outweigh it."""
 
 
-_OWN_PERSON_EVIDENCE = (
-    frozenset({"title before the name", "honorific before the name", "kunya (Abu/Umm) name"})
-    | ROLE_EVIDENCE
-)
-
-
-def _introduced_as_organisation(mention: Mention, index: _DocIndex) -> bool:
-    """'the news website Free Valley said': an organisation noun right before the run names it."""
-    if not _after_introducer(mention.left, len(mention.left)):
-        return False
-    if set(mention.evidence) & _OWN_PERSON_EVIDENCE:
-        return False
-    nxt = next((t for t in index.doc[_token_after(index, mention.end) :][:1]), None)
-    speech = "speech verb after the name" in mention.evidence
-    return nxt is None or speech or nxt.pos_ not in ("VERB", "AUX")
-
-
-def _token_after(index: _DocIndex, end: int) -> int:
-    """Index of the first token at or after character ``end`` (skipping a possessive)."""
-    token = index.token_at.get(end)
-    while token is None and end < len(index.text) and index.text[end] in "’'s ":
-        end += 1
-        token = index.token_at.get(end)
-    return token.i if token is not None else len(index.doc)
-
-
 def _is_non_person(
     mention: Mention, all_words: list[str], run_words: list[str], run_start: int, index: _DocIndex
 ) -> str | None:
@@ -582,8 +525,6 @@ def _is_non_person(
         POSSESSIVE_RE.match(after[:2]) and mention.is_multiword
     ):
         return "followed by a place or organisation word"
-    if _introduced_as_organisation(mention, index):
-        return "named after an organisation noun ('the news website X')"
     if len(all_words) == 1 and run_words[0].lower() in _non_person_head_words():
         return "a place or organisation word"
     # A word list never vetoes person evidence: "Mr Robert Hill said" is a person.
