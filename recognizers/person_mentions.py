@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from recognizers.lexicon import alternation, phrases
 from recognizers.name_keys import ARABIC_ARTICLES, HONORIFICS, KUNYA_PREFIXES, name_parts
 from recognizers.organisation_names import names_organisation
+from recognizers.public_role_grammar import is_institution_noun
 
 CACHE_KEY = "sourceguard.person_mentions"
 
@@ -340,6 +341,13 @@ def is_role_head(word: str) -> bool:
     return lower in PUBLIC_ROLE_HEADS or lower in _at_risk_role_heads()
 
 
+def _institution_end(text: str, run: list[tuple[int, int]]) -> list[int]:
+    """'Head of Kherson Regional Military Administration Yaro Petrak': an organisation's name
+    (two words or more, ending in an institution noun) before a name of two words or more."""
+    ends = [i for i, (s, e) in enumerate(run[1:-2], start=1) if is_institution_noun(text[s:e])]
+    return ends[-1:]
+
+
 def _strip_leading(
     text: str, run: list[tuple[int, int]], index: _DocIndex
 ) -> tuple[list[tuple[int, int]], list[str], bool]:
@@ -349,8 +357,9 @@ def _strip_leading(
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
     heads = [i for i, (s, e) in enumerate(run[:-1]) if is_role_head(text[s:e])]
+    heads += _institution_end(text, run)
     if heads:
-        cut = heads[-1] + 1
+        cut = max(heads) + 1
         stripped.extend(POSSESSIVE_RE.sub("", text[s:e]) for s, e in run[:cut])
         run = run[cut:]
     while run:

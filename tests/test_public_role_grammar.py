@@ -515,3 +515,21 @@ def test_a_role_without_an_institution_or_against_at_risk_evidence_is_replaced(
     assert name not in sanitized, sanitized
     given = name.split()[0]
     assert not re.search(rf"(?<!\w){re.escape(given)}(?!\w)", sanitized), sanitized
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kept"),
+    [
+        (
+            "Head of Kherson Regional Military Administration Yaro Petrak said two were killed.",
+            "Yaro Petrak",
+            "Kherson Regional Military Administration",
+        ),
+        ("Mark Ellison\nDirector of the Emergency Programme", "Mark Ellison", "Director of"),
+    ],
+)
+def test_an_organisation_or_a_signature_role_is_not_part_of_the_name(
+    bare_engine, text: str, name: str, kept: str
+) -> None:
+    sanitized = bare_engine.sanitize(text).sanitized_text
+    assert name in sanitized and kept in sanitized, sanitized
