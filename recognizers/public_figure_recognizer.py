@@ -1,10 +1,14 @@
 """PUBLIC_FIGURE: people on the record in a public capacity, who must NOT be redacted.
 
-Three signals: a title directly before the name ("Foreign Minister X", "UN Special Envoy for Yemen,
-X"), a public role in an appositive ("X, head of the regional administration"), and a gazetteer of
-well-known figures that a newsroom can extend. An allow list (``allow_list``) marks more names as
-public; it only ever produces PUBLIC_FIGURE results, and role precedence means it can never release
-a roster or at-risk match. Bylines and photo credits are on the record by the publication's choice.
+Signals, strongest first: the newsroom's allow list; a formal title directly before the name
+("Foreign Minister X", "UN Special Envoy for Yemen, X", ``public_titles.txt``); a public role read
+by the title and organisation grammar (``public_role_grammar``: a role head with an institutional
+anchor, after the name, as a compound title before it, or as a phrase the name stands in
+apposition to; local and private roles are no evidence); the possessor of an institution
+("X's National Guard"); the leader of a named organisation ("the X Forces, led by Y"); a gazetteer
+of well-known figures that a newsroom can extend; a byline or credit. The allow list only ever
+produces PUBLIC_FIGURE results, and role precedence means nothing here can release a roster or
+at-risk match.
 """
 
 from __future__ import annotations
