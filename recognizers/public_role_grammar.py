@@ -264,12 +264,19 @@ QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 
 
 def _scare_quotes(doc: Doc, lo: int, hi: int) -> set[int]:
-    """Quote marks around a role word ('the Russian-installed “governor”', 'the “deputy head”'):
-    a title the outlet disputes is still the title the person holds. Indices in [lo, hi)."""
+    """Tokens a role phrase reads through: quote marks around a role word ('the
+    Russian-installed “governor”': a title the outlet disputes is still the title the person
+    holds) and an acronym in parentheses ('the Journalists Syndicate (YJS) head'). Indices in
+    [lo, hi)."""
     found: set[int] = set()
     k = max(lo, 0)
     hi = min(hi, len(doc))
     while k < hi:
+        acronym = k + 2 < len(doc) and doc[k + 1].is_upper and doc[k + 2].text == ")"
+        if doc[k].text == "(" and acronym:  # "the Journalists Syndicate (YJS) head X"
+            found.update((k, k + 1, k + 2))
+            k += 3
+            continue
         if doc[k].text in QUOTES:
             close = next((m for m in range(k + 2, min(k + 5, hi)) if doc[m].text in QUOTES), None)
             inner = doc[k + 1 : close] if close else []

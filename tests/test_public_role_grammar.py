@@ -33,6 +33,36 @@ def _roles(result, text: str, name: str) -> set[str]:  # type: ignore[no-untyped
 
 
 KEPT = [
+    (
+        "International Federation of Journalists (IFJ) General Secretary Pieter Bos said the abduction was an outrage.",
+        ["Pieter Bos"],
+    ),
+    ("The IFJ General Secretary, Pieter Bos, said: “Release him now.”", ["Pieter Bos"]),
+    ("Pieter Bos, IFJ General Secretary, said: “Release him now.”", ["Pieter Bos"]),
+    ("“Release him now,” said the IFJ General Secretary Pieter Bos.", ["Pieter Bos"]),
+    (
+        "The Yemeni Journalists Syndicate (YJS) head Adel Qasem condemned the kidnapping.",
+        ["Adel Qasem"],
+    ),
+    (
+        "Adel Qasem, head of the Yemeni Journalists Syndicate (YJS), condemned the kidnapping.",
+        ["Adel Qasem"],
+    ),
+    ("YJS Secretary General Adel Qasem condemned the kidnapping.", ["Adel Qasem"]),
+    ("Laith Balous, leader of the Men of Dignity movement, denied the charges.", ["Laith Balous"]),
+    (
+        "Laith Balous, the leader of the Sheikh al-Karama Forces, denied the charges.",
+        ["Laith Balous"],
+    ),
+    (
+        "The movement's leader, Laith Balous, denied the charges. Balous said his men had left.",
+        ["Laith Balous", "Balous"],
+    ),
+    ("In a statement, spokesperson Bassel Dib said the checkpoint was attacked.", ["Bassel Dib"]),
+    (
+        "Bassel Dib, the group’s official spokesperson, said the checkpoint was attacked.",
+        ["Bassel Dib"],
+    ),
     ("Anton Weller, the country's top diplomat, said the talks would resume.", ["Anton Weller"]),
     ('"We will not negotiate," said Marta Ilves, the country’s foreign minister.', ["Marta Ilves"]),
     ("Joren Haak, who leads the Social Renewal party, called for new elections.", ["Joren Haak"]),
