@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from recognizers.base import MentionRecognizer
+from recognizers.base import MentionRecognizer, describes
 from recognizers.entities import AT_RISK_SOURCE
-from recognizers.lexicon import alternation, phrases
+from recognizers.lexicon import alternation, cue_regex, phrases
 from recognizers.person_mentions import Mention
+from recognizers.public_role_grammar import is_institution_noun, local_modifiers
 
 CUE_FILE = "at_risk_cues.txt"
 WEAK_CUE_FILE = "quoted_source_cues.txt"
@@ -29,6 +30,48 @@ NAMED_POSSESSOR_RE = re.compile(r"\b[A-Z][\w\-]*(?:’s|'s)\s+$")
 INSTITUTIONAL = frozenset({"coordinator", "coordinates", "official", "employee", "worker"})
 """Role nouns that mean at-risk staff locally and public staff of a named institution."""
 INSTITUTION_RE = re.compile(r"\b[A-Z][\w.\-]*(?:’s|'s)\s|\b(?:UN|U\.N\.|EU|ICRC|WHO|UNICEF)\b")
+POSSESSOR_RE = re.compile(r"\b(?:(\w+)\s+)?(\w+)(?:’s|'s)\s")
+
+
+def _is_institutional(cue: str) -> bool:
+    cue = cue.lower()
+    return cue in INSTITUTIONAL or cue.rstrip("s") in INSTITUTIONAL
+
+
+def _of_institution(phrase: str) -> bool:
+    """'the UN's', 'Amnesty's', 'the watchdog's' (not 'the local council's'): the role noun
+    after it is a post of that institution."""
+    if INSTITUTION_RE.search(phrase):
+        return True
+    for match in POSSESSOR_RE.finditer(phrase):
+        before, owner = (match.group(1) or "").lower(), match.group(2)
+        if is_institution_noun(owner) and before not in local_modifiers():
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _clause_regex() -> re.Pattern[str]:
+    """'a commander of a rebel unit who was detained': a relative clause of the appositive that
+    says the person is detained, in hiding, fled or defected, however long the role before it."""
+    return re.compile(
+        r"\bwho(?: \w+){0,3}? (?P<cue>" + alternation(phrases(CUE_FILE)) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def _modifies_institution(appositive: str, cue_end: int) -> bool:
+    """'the head of the UN refugee agency': the cue word is a modifier of an institution noun."""
+    nxt = re.match(r"[’']?\s+([A-Za-z]+)", appositive[cue_end:])
+    return bool(nxt) and is_institution_noun(nxt.group(1))
+
+
+def _head_cue(appositive: str, hit: re.Match[str] | None) -> re.Match[str] | None:
+    """The first cue of the appositive that is not a modifier of an institution noun: 'a student
+    union activist' is an activist; 'the head of the UN refugee agency' has no at-risk cue."""
+    while hit is not None and _modifies_institution(appositive, hit.end("cue")):
+        hit = cue_regex(CUE_FILE).search(appositive, hit.end("cue"), hit.end("cue") + 60)
+    return hit
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +91,34 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return before, appositive, weak
 
 
+_DETENTION = (
+    r"(?:detained|arrested|abducted|kidnapped|disappeared|tortured|summoned|sentenced|jailed|"
+    r"imprisoned|held|taken into custody|interrogated|seized)"
+)
+DETAINED_SUBJECT_RE = re.compile(
+    r"^(?:’s|'s)?\s*(?:,[^,;.]{1,140},\s*|\s*\([^()]{1,140}\)\s*)?(?:who\s+)?"
+    r"(?:(?:has|have|had)\s+)?(?:was|were|been|is|are|remains|remained)\s+(?:\w+\s+)?"
+    + _DETENTION
+    + r"\b"
+)
+"""'X, a UN human rights officer, was detained in June': the subject of a detention, whatever
+role the appositive gives (staff of an institution are held as anyone else is)."""
+DETAINED_OBJECT_RE = re.compile(
+    r"\b(?:(?:detained|arrested|abducted|kidnapped|jailed|imprisoned|sentenced|tortured|"
+    r"interrogated|summoned|seized|freed|released)|(?:the )?(?:arrest|detention|abduction|"
+    r"kidnapping|disappearance|release|imprisonment|trial) of)\s+$"
+)
+"""'Houthi forces detained X', 'the release of X': the person a detention was done to."""
+
+
+def _detained(mention: Mention) -> list[str] | None:
+    if DETAINED_SUBJECT_RE.match(mention.right):
+        return ["subject of a detention ('was detained', 'has been held')"]
+    if DETAINED_OBJECT_RE.search(mention.left[-60:]):
+        return ["object of a detention ('detained X', 'the release of X')"]
+    return None
+
+
 class AtRiskSourceRecognizer(MentionRecognizer):
     ENTITY = AT_RISK_SOURCE
 
@@ -56,6 +127,12 @@ class AtRiskSourceRecognizer(MentionRecognizer):
             return None
         before, appositive, weak = _regexes()
         hit = before.search(mention.left[-80:])
+        if (
+            hit
+            and _is_institutional(hit.group("cue"))
+            and _of_institution(hit.string[: hit.start()])
+        ):
+            hit = None  # "the watchdog's program coordinator, X"
         if hit:
             cue = hit.group("cue").lower()
             if cue in KINSHIP and NAMED_POSSESSOR_RE.search(mention.left[: hit.start()]):
@@ -63,18 +140,22 @@ class AtRiskSourceRecognizer(MentionRecognizer):
                 # only as much as that person; a public role of his own outranks this.
                 return 0.5, [f"relative ('{cue}') of a named person"]
             return 0.85, [f"role cue '{cue}' before the name"]
-        if mention.appositive:
-            hit = appositive.match(mention.appositive)
+        if describes(mention):
+            hit = _head_cue(mention.appositive, appositive.match(mention.appositive))
+            hit = hit or _clause_regex().search(mention.appositive)
             if (
                 hit
-                and hit.group("cue").lower() in INSTITUTIONAL
-                and INSTITUTION_RE.search(mention.appositive[: hit.start("cue")])
+                and _is_institutional(hit.group("cue"))
+                and _of_institution(mention.appositive[: hit.start("cue")])
             ):
                 hit = None  # "the UN's humanitarian coordinator": staff of an institution
             if hit:
                 cue = hit.group("cue").lower()
                 cue = "relative of someone at risk" if cue.startswith("whose") else cue
                 return 0.8, [f"described as '{cue}' after the name"]
+        detained = _detained(mention)
+        if detained:
+            return 0.75, detained
         hit = weak.match(mention.right)
         if hit:
             return 0.4, ["quoted to the outlet without a public role"]

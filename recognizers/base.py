@@ -6,6 +6,8 @@ Each role recognizer only says *whether* a mention carries its cue and *why*; fi
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import (
     AnalysisExplanation,
     EntityRecognizer,
@@ -16,7 +18,17 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.entities import METADATA_PREFIX, REASONS_KEY
-from recognizers.person_mentions import Mention, find_mentions
+from recognizers.person_mentions import SPEECH_AFTER_RE, Mention, find_mentions
+
+ACCORDING_TO_RE = re.compile(r"\b[Aa]ccording to\s+(?:[\w’'\-.]+\s+){0,6}$")
+
+
+def describes(mention: Mention) -> bool:
+    """The text after the name's comma describes the person: not 'X, said the journalist was a
+    spy' (the predicate) nor 'According to X, 200 people were detained' (the main clause)."""
+    return bool(mention.appositive) and not (
+        ACCORDING_TO_RE.search(mention.left[-80:]) or SPEECH_AFTER_RE.match(mention.appositive)
+    )
 
 
 def make_result(

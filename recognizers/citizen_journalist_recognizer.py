@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from recognizers.base import MentionRecognizer
+from recognizers.base import MentionRecognizer, describes
 from recognizers.entities import CITIZEN_JOURNALIST
 from recognizers.lexicon import alternation, phrases
 from recognizers.person_mentions import Mention
@@ -37,7 +37,7 @@ class CitizenJournalistRecognizer(MentionRecognizer):
         hit = before.search(mention.left[-80:])
         if hit:
             return 0.9, [f"role cue '{hit.group('cue').lower()}' before the name"]
-        if mention.appositive:
+        if describes(mention):
             hit = appositive.match(mention.appositive)
             if hit:
                 return 0.85, [f"described as '{hit.group('cue').lower()}' after the name"]

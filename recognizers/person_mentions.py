@@ -19,6 +19,8 @@ from spacy.tokens import Doc
 
 from recognizers.lexicon import alternation, phrases
 from recognizers.name_keys import ARABIC_ARTICLES, HONORIFICS, KUNYA_PREFIXES, name_parts
+from recognizers.organisation_names import names_organisation
+from recognizers.public_role_grammar import is_institution_noun
 
 CACHE_KEY = "sourceguard.person_mentions"
 
@@ -53,7 +55,8 @@ SPEECH_BEFORE_RE = re.compile(
 AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|\.(?!\d)|$)")
 CREDIT_BEFORE_RE = re.compile(
     r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
-    r"Illustration|Credit|Reporting|Additional reporting|Edited|Writing)(?: courtesy of| by)?:?)\s*$",
+    r"Illustration|Credit|Credits|Reporting|Additional reporting|Reported|Edited|Editing|Writing|"
+    r"Written|Produced|Photography|Photographs|Translated|Translation)(?: courtesy of| by)?:?)\s*$",
     re.IGNORECASE,
 )
 _PREPOSITIONS = (
@@ -273,7 +276,9 @@ class _DocIndex:
         heads = _non_person_heads()
         for run in _iter_runs(self.text):
             end = run[-1][1]
-            if heads.match(self.text[end : end + 60]):
+            if heads.match(self.text[end : end + 60]) or names_organisation(
+                self.text, run[0][0], end, self.token_at
+            ):
                 words.update(self.text[s:e].lower() for s, e in run)
         return frozenset(words)
 
@@ -336,6 +341,13 @@ def is_role_head(word: str) -> bool:
     return lower in PUBLIC_ROLE_HEADS or lower in _at_risk_role_heads()
 
 
+def _institution_end(text: str, run: list[tuple[int, int]]) -> list[int]:
+    """'Head of Kherson Regional Military Administration Yaro Petrak': an organisation's name
+    (two words or more, ending in an institution noun) before a name of two words or more."""
+    ends = [i for i, (s, e) in enumerate(run[1:-2], start=1) if is_institution_noun(text[s:e])]
+    return ends[-1:]
+
+
 def _strip_leading(
     text: str, run: list[tuple[int, int]], index: _DocIndex
 ) -> tuple[list[tuple[int, int]], list[str], bool]:
@@ -345,8 +357,9 @@ def _strip_leading(
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
     heads = [i for i, (s, e) in enumerate(run[:-1]) if is_role_head(text[s:e])]
+    heads += _institution_end(text, run)
     if heads:
-        cut = heads[-1] + 1
+        cut = max(heads) + 1
         stripped.extend(POSSESSIVE_RE.sub("", text[s:e]) for s, e in run[:cut])
         run = run[cut:]
     while run:
@@ -413,9 +426,17 @@ def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in SPEECH_LEMMAS
 
 
+def _strip_trailing_role(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'Jonathan Doe Head of the X desk': a signature line that the canonical text joined to the
+    name line. The role noun closing the run is the start of the role, not part of the name."""
+    if len(run) >= 3 and is_role_head(text[run[-1][0] : run[-1][1]]):
+        return run[:-1]
+    return run
+
+
 def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
     text = index.text
-    run, stripped, honorific = _strip_leading(text, run, index)
+    run, stripped, honorific = _strip_leading(text, _strip_trailing_role(text, run), index)
     if not run:
         return None
     start, end = run[0][0], run[-1][1]

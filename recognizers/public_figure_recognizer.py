@@ -1,10 +1,14 @@
 """PUBLIC_FIGURE: people on the record in a public capacity, who must NOT be redacted.
 
-Three signals: a title directly before the name ("Foreign Minister X", "UN Special Envoy for Yemen,
-X"), a public role in an appositive ("X, head of the regional administration"), and a gazetteer of
-well-known figures that a newsroom can extend. An allow list (``allow_list``) marks more names as
-public; it only ever produces PUBLIC_FIGURE results, and role precedence means it can never release
-a roster or at-risk match. Bylines and photo credits are on the record by the publication's choice.
+Signals, strongest first: the newsroom's allow list; a formal title directly before the name
+("Foreign Minister X", "UN Special Envoy for Yemen, X", ``public_titles.txt``); a public role read
+by the title and organisation grammar (``public_role_grammar``: a role head with an institutional
+anchor, after the name, as a compound title before it, or as a phrase the name stands in
+apposition to; local and private roles are no evidence); the possessor of an institution
+("X's National Guard"); the leader of a named organisation ("the X Forces, led by Y"); a gazetteer
+of well-known figures that a newsroom can extend; a byline or credit. The allow list only ever
+produces PUBLIC_FIGURE results, and role precedence means nothing here can release a roster or
+at-risk match.
 """
 
 from __future__ import annotations
@@ -17,32 +21,25 @@ from pathlib import Path
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
 from recognizers.base import MentionRecognizer, make_result
 from recognizers.entities import PUBLIC_FIGURE
 from recognizers.lexicon import DATA_DIR, alternation, phrases
-from recognizers.name_keys import fold, name_keys, name_parts, strip_possessive, token_keys
-from recognizers.person_mentions import WORD_RE, Mention, find_mentions
+from recognizers.name_keys import (
+    HONORIFICS,
+    fold,
+    name_keys,
+    name_parts,
+    strip_possessive,
+    token_keys,
+)
+from recognizers.person_mentions import TITLE_WORDS, WORD_RE, Mention, find_mentions
+from recognizers.public_role_grammar import local_modifiers, role_after, role_before
 
 TITLE_FILE = "public_titles.txt"
-ROLE_FILE = "public_roles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
 MIN_ALIAS_KEY = 4
-_ROLE_HEADS = (
-    r"head|chief|leader|spokes(?:man|woman|person)|minister|director|chairman|chairwoman|chair|"
-    r"commander|coordinator|official|president|secretary|speaker|envoy|ambassador|governor|mayor|"
-    r"commissioner|representative|prosecutor|researcher|adviser|advisor"
-)
-_RANKS = (
-    r"(?:(?:Brigadier|Major|Lieutenant|Colonel|Captain|General|Admiral|Commander|Sergeant|Dr\.?|"
-    r"Mr\.?|Mrs\.?|Ms\.?|Sheikh|Judge)\s+)*"
-)
-ORG_ROLE_BEFORE_RE = re.compile(
-    r"(?:\b[A-Z][\w’'\-.]*\s+|\b(?:junta|army|militia|rebel|party|council|police|military|"
-    r"government|ministry|movement|group|agency|union|court|parliament|assembly|cabinet|state)\s+)"
-    r"(?P<cue>" + _ROLE_HEADS + r")\s+" + _RANKS + r"$"
-)
-"""'Council head X', 'junta chief Captain X': an organisation's role noun right before the name."""
 INSTITUTION_AFTER_RE = re.compile(
     r"^(?:’s|'s)\s+(?:[A-Z][\w’'\-]*\s+){0,3}(?:Guard|Guards|Army|Forces|Government|Party|"
     r"Movement|Ministry|Administration|Cabinet|Council|Regime|Militia|Brigades?|Division|Office|"
@@ -100,15 +97,59 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _title_regex() -> re.Pattern[str]:
     titles = alternation(phrases(TITLE_FILE))
     # "Foreign Minister X", "UN Special Envoy for Yemen, X", "the head of the council, X"
-    before = re.compile(
+    return re.compile(
         r"(?<![\w-])(?P<cue>" + titles + r")(?:\s+(?:for|of|to|on)\s+[^,.;:]{1,80},)?\s*,?\s*$",
         re.IGNORECASE,
     )
-    appositive = re.compile(r"^(?P<cue>" + alternation(phrases(ROLE_FILE)) + r")", re.IGNORECASE)
-    return before, appositive
+
+
+_WORDS_BEFORE_RE = re.compile(r"(?:[\w’'\-]+\s+){0,3}$")
+
+
+def _is_local_phrase(text: str) -> bool:
+    """'community leader', 'spokesman for the family': a local or private role, not a public one."""
+    return any(w.lower() in local_modifiers() for w in WORD_RE.findall(text))
+
+
+def _title_before(mention: Mention) -> tuple[float, list[str]] | None:
+    """A public title right before the name ("Foreign Minister X", "Judge X", "Army spokesman")."""
+    left = mention.left[-120:]
+    hit = _title_regex().search(left)
+    if hit:
+        words_before = _WORDS_BEFORE_RE.search(left, 0, hit.start())
+        phrase = (words_before.group() if words_before else "") + hit.group()
+        if not _is_local_phrase(phrase):
+            return 0.9, [f"public title '{hit.group('cue')}' before the name"]
+    if mention.title and not _is_local_phrase(mention.title):
+        return 0.85, [f"public title '{mention.title}' before the name"]
+    return None
+
+
+SPEECH_EVIDENCE = frozenset(
+    {
+        "speech verb after the name",
+        "speech attribution before the name",
+        "subject of a verb of saying (parse)",
+    }
+)
+"""Mention evidence that the person speaks: a staff member speaking is on the record."""
+SKIP_BEFORE_NAME = frozenset(TITLE_WORDS | {h.capitalize() for h in HONORIFICS} | HONORIFICS)
+"""Ranks and honorifics between a role phrase and the name ("Army spokesman Brigadier X")."""
+
+
+def _grammar(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
+    """A public role phrase before or after the name (``public_role_grammar``)."""
+    speaks = bool(set(mention.evidence) & SPEECH_EVIDENCE)
+    role = role_before(doc, mention.start, SKIP_BEFORE_NAME)
+    if role is not None and (speaks or not role.needs_voice):
+        return 0.85, [role.reason + " before the name"]
+    role = role_after(doc, mention.end)
+    if role is not None and (speaks or not role.needs_voice):
+        return 0.85, [role.reason + " after the name"]
+    return None
 
 
 class _Reach:
@@ -142,22 +183,18 @@ class PublicFigureRecognizer(MentionRecognizer):
         self.allowed = Gazetteer.from_lines(allow_list)
 
     def classify(self, mention: Mention, text: str) -> tuple[float, list[str]] | None:
-        before, appositive = _regexes()
+        """Without the parse: the allow list, titles, possessions, the gazetteer, credits."""
+        return self.judge(mention, text, None)
+
+    def judge(self, mention: Mention, text: str, doc: Doc | None) -> tuple[float, list[str]] | None:
         keys = name_keys(mention.text)
         if keys & self.allowed.full or (
             len(mention.parts) == 1 and self.allowed.has_single(mention.parts[0])
         ):
             return 0.9, ["on the newsroom's allow list"]
-        hit = before.search(mention.left[-120:])
-        if hit:
-            return 0.9, [f"public title '{hit.group('cue')}' before the name"]
-        if mention.title:
-            return 0.85, [f"public title '{mention.title}' before the name"]
-        hit = ORG_ROLE_BEFORE_RE.search(mention.left[-100:])
-        if hit:
-            return 0.85, [
-                f"public role '{hit.group('cue').lower()}' of an organisation before the name"
-            ]
+        verdict = _title_before(mention) or (doc is not None and _grammar(mention, doc)) or None
+        if verdict:
+            return verdict
         if INSTITUTION_AFTER_RE.match(mention.right):
             return 0.75, ["owns an institution ('X's National Guard'): on the public record"]
         hit = LEADS_BEFORE_RE.search(mention.left[-60:])
@@ -165,10 +202,6 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.85, [
                 f"'{hit.group('cue')}' after an organisation: its leader is on the record"
             ]
-        if mention.appositive:
-            hit = appositive.match(mention.appositive)
-            if hit:
-                return 0.85, [f"public role '{hit.group('cue').lower()}' after the name"]
         if keys & self.gazetteer.full:
             return 0.8, ["well-known public figure (gazetteer)"]
         if len(mention.parts) == 1 and self.gazetteer.has_single(mention.parts[0]):
@@ -180,12 +213,19 @@ class PublicFigureRecognizer(MentionRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts)
-        covered = sorted((r.start, r.end) for r in results)
-        if nlp_artifacts is not None and nlp_artifacts.tokens is not None:
-            covered = sorted(
-                covered + [(m.start, m.end) for m in find_mentions(nlp_artifacts.tokens)]
-            )
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        doc = nlp_artifacts.tokens
+        mentions = find_mentions(doc)
+        results = []
+        for mention in mentions:
+            verdict = self.judge(mention, text, doc)
+            if verdict:
+                score, reasons = verdict
+                results.append(
+                    make_result(self.ENTITY, mention.start, mention.end, score, self, reasons)
+                )
+        covered = sorted([(r.start, r.end) for r in results] + [(m.start, m.end) for m in mentions])
         results.extend(self._single_word_aliases(text, covered))
         return results
 

@@ -66,7 +66,10 @@ REVIEW_BELOW = 0.7
 CREDIT_REASON = "byline or credit"
 MIN_PROPAGATED_PART = 3
 """Name keys shorter than this (``Hiya`` -> ``ha``) propagate only to the same spelling."""
-_NAME_GAP_RE = re.compile(r"^[\s\u00a0\-]*$")
+_NAME_GAP_RE = re.compile(r"^[ \t\u00a0\-]*$")
+"""Two mentions with only this between them are one name; a line break is a block boundary
+(the canonical text has already joined a break inside a name), so a credit line "Photo: X" and
+the "X, who lives in ..." that opens the next paragraph stay two mentions."""
 _ALIAS_GAP_RE = re.compile(
     r"^[’'s]*,?\s*(?:\(\s*)?(?:(?:also|widely|better|popularly|commonly|locally|often) )?"
     r"(?:known|nicknamed|called) as\s*[“\"‘']?$"
