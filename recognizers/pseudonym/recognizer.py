@@ -1,0 +1,111 @@
+"""PSEUDONYM: a name the draft itself declares protective.
+
+A declared pseudonym is safe to publish and must be kept, so this recognizer looks for the
+declaration itself rather than for person cues; it finds names spaCy never saw. A declaration is
+a concealment predicate (``predicates``) with a scope (``scope``), or a naming clause before the
+name (``naming``), or a footnote mark. A first name printed on its own at the source's request is
+a partial name the outlet chose to print, so it is kept and reported as a pseudonym too.
+
+Scores say how sure the attachment is: a declaration attached to the name by the grammar is
+``ATTACHED_SCORE``; one reached through a pronoun ``PRONOUN_SCORE``; a group declaration
+("we have changed the names of everyone in this story") covers every candidate person and is
+``GROUP_SCORE`` (``WEAK_GROUP_SCORE``, shown for review, when it may not cover everyone: "some
+names have been changed"). ``service/pipeline/identities.py`` lets public evidence outrank a group
+declaration, so a minister near "the names of the residents have been changed" stays public.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import make_result
+from recognizers.entities import PSEUDONYM
+from recognizers.person_mentions import Mention, find_mentions
+from recognizers.pseudonym.naming import names_after, starred_names
+from recognizers.pseudonym.predicates import Predicate, find_predicates
+from recognizers.pseudonym.scope import Scope, attach, nearest_person_before, sentence_left
+
+ATTACHED_SCORE = 0.95
+PRONOUN_SCORE = 0.85
+GROUP_SCORE = 0.8
+WEAK_GROUP_SCORE = 0.65
+GROUP_REASON = "the draft declares that the names of the people it quotes were changed"
+_WHOLE_TEXT_WORDS = ("this story", "this article", "this report", "this piece", "throughout")
+
+
+class PseudonymRecognizer(EntityRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[PSEUDONYM], name="PseudonymRecognizer", supported_language="en"
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        found: dict[tuple[int, int], tuple[float, str]] = {}
+        for span, reason in names_after(text).items():
+            found.setdefault(span, (ATTACHED_SCORE, reason))
+        mentions = _mentions(nlp_artifacts)  # in document order
+        groups: list[tuple[Predicate, Scope]] = []
+        for predicate in find_predicates(text):
+            scope = attach(text, predicate)
+            if scope.span is not None:
+                found.setdefault(scope.span, (ATTACHED_SCORE, scope.reason))
+            elif scope.pronoun:
+                self._through_pronoun(text, predicate, scope, mentions, found)
+            if scope.group:
+                groups.append((predicate, scope))
+        for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
+            found.setdefault(span, (ATTACHED_SCORE, reason))
+        for predicate, scope in groups:
+            score = WEAK_GROUP_SCORE if scope.weak else GROUP_SCORE
+            for m in _group_members(text, predicate, mentions):
+                found.setdefault((m.start, m.end), (score, scope.reason))
+        return [
+            make_result(PSEUDONYM, s, e, score, self, [reason])
+            for (s, e), (score, reason) in sorted(found.items())
+        ]
+
+    @staticmethod
+    def _through_pronoun(
+        text: str,
+        predicate: Predicate,
+        scope: Scope,
+        mentions: list[Mention],
+        found: dict[tuple[int, int], tuple[float, str]],
+    ) -> None:
+        """The nearest person before the predicate's sentence takes a pronoun's declaration."""
+        sentence_start, _ = sentence_left(text, predicate.start)
+        ends = [m.end for m in mentions]
+        starts = [m.start for m in mentions]
+        index = nearest_person_before(text, sentence_start, starts, ends)
+        if index is None:
+            return
+        m = mentions[index]
+        if m.title or m.credit or (predicate.kind == "partial" and len(m.parts) > 1):
+            return  # "only her first name" speaks of a one-word name
+        found.setdefault((m.start, m.end), (PRONOUN_SCORE, scope.reason))
+
+
+def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
+    if nlp_artifacts is None or nlp_artifacts.tokens is None:
+        return []
+    return find_mentions(nlp_artifacts.tokens)
+
+
+def _group_members(text: str, predicate: Predicate, mentions: list[Mention]) -> list[Mention]:
+    """The candidate people a group declaration covers: those after it, or the whole text when
+    it speaks of the whole story or stands in the last paragraph (an editor's note)."""
+    sentence = text[max(0, predicate.start - 120) : predicate.end + 80].lower()
+    last_paragraph = "\n" not in text[predicate.end :].strip()
+    if last_paragraph or any(w in sentence for w in _WHOLE_TEXT_WORDS):
+        pool = mentions
+    else:
+        pool = mentions[bisect.bisect_left([m.start for m in mentions], predicate.start) :]
+    return [m for m in pool if not m.title and not m.credit]
