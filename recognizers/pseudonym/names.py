@@ -13,12 +13,15 @@ from functools import cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from recognizers.anonymous_source.vocabulary import FAMILY_NOUNS, JOB_NOUNS, PERSON_NOUNS
+from recognizers.lexicon import phrases
 from recognizers.name_keys import name_parts
 from recognizers.person_mentions import KINSHIP_WORDS, TITLE_WORDS
 
 MAX_WORD = 40
 CHARS = r"[\w’'\-]{0," + str(MAX_WORD) + "}"
-_WORD = r"(?:[A-Z]" + CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-[A-Z]" + CHARS + r")"
+UPPER = "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper()) + "]"
+"""A capital letter, accented ones included ("Özlem", "Ángel", "Łukasz")."""
+_WORD = r"(?:" + UPPER + CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-" + UPPER + CHARS + r")"
 NAME = (
     r"(?<![\w’'\-])(?P<name>"
     + _WORD
@@ -52,3 +55,37 @@ def person_noun_re() -> re.Pattern[str]:
     words = set(PERSON_NOUNS) | set(FAMILY_NOUNS) | set(JOB_NOUNS) | set(KINSHIP_WORDS)
     ordered = sorted((re.escape(w) for w in words if w and " " not in w), key=len, reverse=True)
     return re.compile(r"(?<![\w’'\-])(?:" + "|".join(ordered) + r")(?:e?s)?(?![\w’'\-])", re.I)
+
+
+FEMALE_NOUNS = frozenset(phrases("pseudonym/female_nouns.txt"))
+MALE_NOUNS = frozenset(phrases("pseudonym/male_nouns.txt"))
+PLURAL_PERSON_NOUNS = frozenset(phrases("pseudonym/plural_person_nouns.txt"))
+_PRONOUN_CLASS = {
+    "she": "f", "her": "f", "hers": "f", "he": "m", "his": "m", "him": "m",
+    "they": "p", "their": "p", "them": "p",
+}
+
+
+def pronoun_class(word: str) -> str:
+    """"f", "m", "p" (plural) or "" for a personal or possessive pronoun."""
+    return _PRONOUN_CLASS.get(word.lower(), "")
+
+
+def blocks(noun: str, pronoun: str) -> bool:
+    """Whether a person noun can be the antecedent of a pronoun of class ``pronoun``.
+
+    "X said her husband was taken. She asked ..." — "husband" cannot be "she", so X is still the
+    nearest possible antecedent; "the soldiers" cannot be "she" either. An unknown pronoun class
+    is blocked by every person noun (the safe side: no pseudonym).
+    """
+    word = noun.lower()
+    plural = word in PLURAL_PERSON_NOUNS or (
+        word.endswith("s") and word not in MALE_NOUNS | FEMALE_NOUNS and not word.endswith("ss")
+    )
+    if not pronoun:
+        return True
+    if pronoun == "p":
+        return plural
+    if plural:
+        return False
+    return word not in (MALE_NOUNS if pronoun == "f" else FEMALE_NOUNS)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from recognizers.pseudonym import vocabulary as v
-from recognizers.pseudonym.names import CHARS, NAME, OPEN_QUOTE, clean_span
+from recognizers.pseudonym.names import CHARS, NAME, OPEN_QUOTE, UPPER, clean_span
 
 _ALIAS = r"(?:" + v.ALIAS_NOUNS + r")"
-_OUTLET_OR_SUBJECT = r"(?:" + v.OUTLET_SUBJECTS + r"|(?<![\w’'\-])[A-Z]" + CHARS + r")"
+_OUTLET_OR_SUBJECT = r"(?:" + v.OUTLET_SUBJECTS + r"|(?<![\w’'\-])" + UPPER + CHARS + r")"
 DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"under the (?:" + _ALIAS + r"|name)(?: of)?",
     r"(?:his|her|their|a|the) " + _ALIAS + r"[\s(“\"']*",
@@ -62,6 +62,15 @@ BEFORE_RE = re.compile(
     + r"?"
     + NAME
 )
+AFTER_RE = re.compile(
+    NAME
+    + r"[”\"'’]?,?[”\"'’]?\s*[(,—–]?\s*(?i:(?:as|what|which|whom) (?:"
+    + v.OUTLET_SUBJECTS
+    + r") (?:(?:is|are|will|shall|has|have|had) )?(?:been |chosen to |decided to )?"
+    + v.NAMING_VERBS
+    + r"(?: (?:him|her|them))?)(?![\w-])"
+)
+"""The naming clause after the name: "“X,” as the paper is calling him, said ..."."""
 _MORE_RE = re.compile(r"[”\"'’]?\s*,?\s*(?:and|or|,)\s+" + OPEN_QUOTE + r"?" + NAME)
 
 FOOTNOTE_RE = re.compile(
@@ -87,6 +96,10 @@ def names_after(text: str) -> dict[tuple[int, int], str]:
         if span:
             found.setdefault(span, "declared as a pseudonym before the name")
         _more_names(text, match.end(), found)
+    for match in AFTER_RE.finditer(text):
+        span = clean_span(text, match.start("name"), match.end("name"))
+        if span:
+            found.setdefault(span, "declared as a pseudonym after the name")
     return found
 
 

@@ -88,6 +88,7 @@ _RE = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_RE = re.compile(r"(?:names|surnames|identities)$", re.I)
+_PLURAL_ALIAS_RE = re.compile(r"\b(?:their|names|pseudonyms|aliases|noms)\b", re.I)
 _WHOSE_RE = re.compile(r"whose\b", re.I)
 
 
@@ -125,7 +126,7 @@ def find_predicates(text: str) -> list[Predicate]:
                 start=match.start(),
                 end=match.end(),
                 kind=kind,
-                plural=bool(_PLURAL_RE.search(noun)),
+                plural=bool(_PLURAL_RE.search(noun) or _PLURAL_ALIAS_RE.search(match.group())),
                 possessive=det.lower(),
                 whose=bool(_WHOSE_RE.match(text, match.start())),
                 active=active,

@@ -26,7 +26,14 @@ from recognizers.entities import PSEUDONYM
 from recognizers.person_mentions import Mention, find_mentions
 from recognizers.pseudonym.naming import names_after, starred_names
 from recognizers.pseudonym.predicates import Predicate, find_predicates
-from recognizers.pseudonym.scope import Scope, attach, nearest_person_before, sentence_left
+from recognizers.pseudonym.scope import (
+    Scope,
+    attach,
+    coordinated_before,
+    nearest_person_before,
+    predicate_pronoun,
+    sentence_left,
+)
 
 ATTACHED_SCORE = 0.95
 PRONOUN_SCORE = 0.85
@@ -52,20 +59,25 @@ class PseudonymRecognizer(EntityRecognizer):
         for span, reason in names_after(text).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
         mentions = _mentions(nlp_artifacts)  # in document order
+        starts = [m.start for m in mentions]
+        ends = [m.end for m in mentions]
         groups: list[tuple[Predicate, Scope]] = []
         for predicate in find_predicates(text):
             scope = attach(text, predicate)
             if scope.span is not None:
                 found.setdefault(scope.span, (ATTACHED_SCORE, scope.reason))
+                if predicate.plural or predicate.possessive == "their":
+                    for span in coordinated_before(text, scope.span[0]):
+                        found.setdefault(span, (ATTACHED_SCORE, scope.reason))
             elif scope.pronoun:
-                self._through_pronoun(text, predicate, scope, mentions, found)
+                self._through_pronoun(text, predicate, scope, (mentions, ends), found)
             if scope.group:
                 groups.append((predicate, scope))
         for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
         for predicate, scope in groups:
             score = WEAK_GROUP_SCORE if scope.weak else GROUP_SCORE
-            for m in _group_members(text, predicate, mentions):
+            for m in _group_members(text, predicate, mentions, starts):
                 found.setdefault((m.start, m.end), (score, scope.reason))
         return [
             make_result(PSEUDONYM, s, e, score, self, [reason])
@@ -77,14 +89,14 @@ class PseudonymRecognizer(EntityRecognizer):
         text: str,
         predicate: Predicate,
         scope: Scope,
-        mentions: list[Mention],
+        indexed: tuple[list[Mention], list[int]],
         found: dict[tuple[int, int], tuple[float, str]],
     ) -> None:
         """The nearest person before the predicate's sentence takes a pronoun's declaration."""
+        mentions, ends = indexed
         sentence_start, _ = sentence_left(text, predicate.start)
-        ends = [m.end for m in mentions]
-        starts = [m.start for m in mentions]
-        index = nearest_person_before(text, sentence_start, starts, ends)
+        pronoun = predicate_pronoun(text, sentence_start, predicate)
+        index = nearest_person_before(text, sentence_start, ends, pronoun)
         if index is None:
             return
         m = mentions[index]
@@ -99,7 +111,9 @@ def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
     return find_mentions(nlp_artifacts.tokens)
 
 
-def _group_members(text: str, predicate: Predicate, mentions: list[Mention]) -> list[Mention]:
+def _group_members(
+    text: str, predicate: Predicate, mentions: list[Mention], starts: list[int]
+) -> list[Mention]:
     """The candidate people a group declaration covers: those after it, or the whole text when
     it speaks of the whole story or stands in the last paragraph (an editor's note)."""
     sentence = text[max(0, predicate.start - 120) : predicate.end + 80].lower()
@@ -107,5 +121,5 @@ def _group_members(text: str, predicate: Predicate, mentions: list[Mention]) -> 
     if last_paragraph or any(w in sentence for w in _WHOLE_TEXT_WORDS):
         pool = mentions
     else:
-        pool = mentions[bisect.bisect_left([m.start for m in mentions], predicate.start) :]
+        pool = mentions[bisect.bisect_left(starts, predicate.start) :]
     return [m for m in pool if not m.title and not m.credit]

@@ -27,14 +27,25 @@ import re
 from dataclasses import dataclass
 
 from recognizers.pseudonym import vocabulary as v
-from recognizers.pseudonym.names import CHARS, CLOSE_QUOTE, NAME, clean_span, person_noun_re
+from recognizers.pseudonym.names import (
+    CHARS,
+    CLOSE_QUOTE,
+    NAME,
+    OPEN_QUOTE,
+    UPPER,
+    blocks,
+    clean_span,
+    person_noun_re,
+    pronoun_class,
+)
 from recognizers.pseudonym.predicates import Predicate
 
 WINDOW = 220
+MAX_NAME_CHARS = 80
 PRONOUN_REACH = 300
 """How far before its sentence a pronoun's antecedent may stand."""
 
-_SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?[A-Z])|\n")
+_SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?" + UPPER + r"|$)|\n")
 _AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=,))?"
 _PUNCT = r"(?:\s*(?:,|\(|\[|—|–|-)\s*)+"
 _POSSESSOR_RE = re.compile(NAME + r"(?:’s|'s)\s*$")
@@ -49,26 +60,37 @@ _SUBJECT_RE = re.compile(
     + CLOSE_QUOTE
     + r"?"
     + _AGE
+    # an interposed clause: "X, who fears reprisals, asked not to be named"
+    + r"(?:\s*,(?P<between>[^,.;:\n“”\"]{1,100}),)?"
     + r",?\s+(?:(?:has|had|have|also|only|then|later|first|initially|reportedly|herself|himself)"
-    r"\s+){0,3}(?i:" + v.SUBJECT_VERBS + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90})$"
+    r"\s+){0,3}(?:(?i:" + v.SUBJECT_VERBS + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90}))?$"
 )
+"""The verb is optional only for a request, which carries its own ("X asked not to be named")."""
 _PRONOUN_SUBJECT_RE = re.compile(
     r"^\s*(?:He|She|They)\s+(?:(?:has|had|have|also|only|then|later)\s+){0,3}(?i:"
     + v.SUBJECT_VERBS
     + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90})$"
 )
+_PRONOUN_WORD_RE = re.compile(r"(?<![\w-])(?:she|he|they|her|his|their)(?![\w-])", re.I)
+_HEAD_STRIP = " ,—–-("
 _NAME_FOLLOWS_RE = re.compile(
     r"(?i:\s+(?:the |a |an |his |her |their )?(?:" + v.ALIAS_NOUNS + r"|names?))?"
-    r"(?:\s+of|\s*,)?\s*[(“\"‘']?\s*[A-Z]"
+    r"(?:\s+of|\s*,)?\s*[(“\"‘']?\s*" + UPPER
 )
 _OUTLET_RE = re.compile(r"(?<![\w-])(?i:" + v.OUTLET_SUBJECTS + r")\s+(?:[\w’'-]{1,20}\s+){0,3}$")
 _NEGATION_RE = re.compile(
     r"(?<![\w-])(?:not|never|no longer|n[’']t|denied|denies|deny)(?![\w-])", re.I
 )
 _NOT_IN_DESCRIPTION_RE = re.compile(
-    r"(?<![\w-])(?:said|says|told|tells|added|his|her|their|whose|and)(?![\w-])", re.I
+    r"(?<![\w-])(?:said|says|told|tells|added|his|her|their|whose)(?![\w-])", re.I
 )
-_CAPITAL_WORD_RE = re.compile(r"(?<![\w’'\-])[A-Z]" + CHARS)
+# A capitalised word in the tail that is not inside a prepositional phrase ("to The National").
+_OTHER_NAME_RE = re.compile(
+    r"(?<![\w’'\-])(?<!the )(?<!The )(?<!to )(?<!of )(?<!in )(?<!from )(?<!at )(?<!for )(?<!with )(?<!by )"
+    + UPPER
+    + CHARS
+)
+_CAPITAL_WORD_RE = re.compile(r"(?<![\w’'\-])" + UPPER + CHARS)
 _GROUP_RE = re.compile(
     r"(?i:(?:names|identities|surnames) (?:of|in|used in)\s+(?:the\s+|all\s+|our\s+)?"
     r"(?:" + v.GROUP_WORDS + r"|(?P<noun>[a-z]{2,30}))(?![\w-])"
@@ -139,9 +161,14 @@ def _attach(text: str, base: int, left: str, predicate: Predicate) -> Scope:
             span = _name_at(text, base, m)
             if span:
                 return Scope(span, "declared as a pseudonym after the name")
-    if m := _SUBJECT_RE.search(left):
-        tail = m.group("tail")
-        if not _NEGATION_RE.search(tail) and not _CAPITAL_WORD_RE.search(tail):
+    m = _SUBJECT_RE.search(left)
+    if m and (m.group("tail") is not None or predicate.kind == "request"):
+        tail = m.group("tail") or ""
+        between = m.group("between") or ""
+        clean_between = not _NOT_IN_DESCRIPTION_RE.search(between) and not person_noun_re().search(
+            between
+        )
+        if clean_between and not _NEGATION_RE.search(tail) and not _OTHER_NAME_RE.search(tail):
             if not _says(tail):
                 span = _name_at(text, base, m)
                 if span:
@@ -195,36 +222,70 @@ def _possessive_pronoun(predicate: Predicate) -> bool:
 def _relative(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
     """The antecedent of "who/whose" before the predicate; blocked when it is a common noun."""
     if predicate.whose:
-        head = left.rstrip(" ,")
+        head = left.rstrip(_HEAD_STRIP)
         mid_ok = True
     else:
         m = _RELATIVE_RE.search(left)
         if m is None:
             return None
-        head = left[: m.start()].rstrip(" ,")
+        head = left[: m.start()].rstrip(_HEAD_STRIP)
         mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in ("publish", "request")
     if not head:
         return None
+    # "X, a mother of three from Homs, who ...": the appositive's head, not the last capital.
+    if (m := _APPOSITION_RE.search(head)) and m.group("desc"):
+        if not _NOT_IN_DESCRIPTION_RE.search(m.group("desc")):
+            span = _name_at(text, base, m)
+            if span and mid_ok:
+                return Scope(span, "declared as a pseudonym after the name")
+            return Scope(blocked=True)
     if m := _ANTECEDENT_NAME_RE.search(head):
         span = _name_at(text, base, m)
         if span and mid_ok:
             return Scope(span, "declared as a pseudonym after the name")
-    if m := _APPOSITION_RE.search(head):
-        desc = m.group("desc")
-        if desc and not _NOT_IN_DESCRIPTION_RE.search(desc):
-            span = _name_at(text, base, m)
-            if span and mid_ok:
-                return Scope(span, "declared as a pseudonym after the name")
     return Scope(blocked=True)
 
 
 def nearest_person_before(
-    text: str, sentence_start: int, starts: list[int], ends: list[int]
+    text: str, sentence_start: int, ends: list[int], pronoun: str
 ) -> int | None:
-    """Index of the nearest mention before ``sentence_start`` with no person noun in between."""
+    """Index of the nearest mention before ``sentence_start`` with no person noun in between
+    that could be the pronoun's antecedent (gender and number agree)."""
     i = bisect.bisect_right(ends, sentence_start) - 1
     if i < 0 or sentence_start - ends[i] > PRONOUN_REACH:
         return None
-    if person_noun_re().search(text, ends[i], sentence_start):
-        return None
+    for m in person_noun_re().finditer(text, ends[i], sentence_start):
+        if blocks(m.group(), pronoun):
+            return None
     return i
+
+
+def predicate_pronoun(text: str, sentence_start: int, predicate: Predicate) -> str:
+    """The class of the pronoun that carries the declaration ("She asked", "her first name")."""
+    if predicate.possessive:
+        return pronoun_class(predicate.possessive)
+    m = _PRONOUN_WORD_RE.search(text, sentence_start, predicate.end)
+    return pronoun_class(m.group()) if m else ""
+
+
+_COORDINATED_RE = re.compile(
+    NAME + CLOSE_QUOTE + r"?(?:,?\s+(?:and|&)\s+|,\s*)" + OPEN_QUOTE + r"?$"
+)
+MAX_COORDINATED = 5
+
+
+def coordinated_before(text: str, start: int) -> list[tuple[int, int]]:
+    """Names coordinated before a name ("A, B and C, who asked that their names ..."): one
+    declaration covers them all. Each step reads a bounded window, so the cost is linear."""
+    found = []
+    for _ in range(MAX_COORDINATED):
+        lo = max(0, start - 2 * MAX_NAME_CHARS)
+        m = _COORDINATED_RE.search(text, lo, start)
+        if m is None:
+            break
+        span = clean_span(text, m.start("name"), m.end("name"))
+        if span is None:
+            break
+        found.append(span)
+        start = span[0]
+    return found
