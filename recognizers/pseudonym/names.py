@@ -61,13 +61,20 @@ FEMALE_NOUNS = frozenset(phrases("pseudonym/female_nouns.txt"))
 MALE_NOUNS = frozenset(phrases("pseudonym/male_nouns.txt"))
 PLURAL_PERSON_NOUNS = frozenset(phrases("pseudonym/plural_person_nouns.txt"))
 _PRONOUN_CLASS = {
-    "she": "f", "her": "f", "hers": "f", "he": "m", "his": "m", "him": "m",
-    "they": "p", "their": "p", "them": "p",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "he": "m",
+    "his": "m",
+    "him": "m",
+    "they": "p",
+    "their": "p",
+    "them": "p",
 }
 
 
 def pronoun_class(word: str) -> str:
-    """"f", "m", "p" (plural) or "" for a personal or possessive pronoun."""
+    """ "f", "m", "p" (plural) or "" for a personal or possessive pronoun."""
     return _PRONOUN_CLASS.get(word.lower(), "")
 
 

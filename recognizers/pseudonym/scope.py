@@ -72,6 +72,7 @@ _PRONOUN_SUBJECT_RE = re.compile(
     + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90})$"
 )
 _PRONOUN_WORD_RE = re.compile(r"(?<![\w-])(?:she|he|they|her|his|their)(?![\w-])", re.I)
+_OF_NAME_RE = re.compile(r"(?i:\b(?:identity|(?:real |full )?name|surname) of )" + NAME)
 _HEAD_STRIP = " ,—–-("
 _NAME_FOLLOWS_RE = re.compile(
     r"(?i:\s+(?:the |a |an |his |her |their )?(?:" + v.ALIAS_NOUNS + r"|names?))?"
@@ -145,48 +146,80 @@ def attach(text: str, predicate: Predicate) -> Scope:
     return scope
 
 
+_WITHHELD = "the draft says this person's real or full name is withheld"
+_AFTER = "declared as a pseudonym after the name"
+
+
 def _attach(text: str, base: int, left: str, predicate: Predicate) -> Scope:
-    if predicate.kind in ("conceal", "publish") and not predicate.possessive:
-        if m := _POSSESSOR_RE.search(left):
-            span = _name_at(text, base, m)
-            if span:
-                return Scope(span, "the draft says this person's real or full name is withheld")
+    """The first rule that decides, in the order of the module docstring."""
     if predicate.kind in ("alias", "partial") and _NAME_FOLLOWS_RE.match(text, predicate.end):
         return Scope()  # "X, who goes by the nom de guerre Y": the name after it is the pseudonym
-    relative = _relative(text, base, left, predicate)
-    if relative is not None:
-        return relative
-    if predicate.kind in ("alias", "partial", "conceal") and (m := _APPOSITION_RE.search(left)):
-        if not _NOT_IN_DESCRIPTION_RE.search(m.group("desc")):
-            span = _name_at(text, base, m)
-            if span:
-                return Scope(span, "declared as a pseudonym after the name")
+    for rule in (_possessor, _relative, _apposition, _subject, _group, _pronoun):
+        scope = rule(text, base, left, predicate)
+        if scope is not None:
+            return scope
+    return Scope()
+
+
+def _possessor(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """ "the identity of X has been concealed", "X's full name has been withheld"."""
+    if m := _OF_NAME_RE.search(text, predicate.start, predicate.end):
+        span = _name_at(text, 0, m)
+        if span:
+            return Scope(span, _WITHHELD)
+    if predicate.kind not in ("conceal", "publish") or predicate.possessive:
+        return None
+    m = _POSSESSOR_RE.search(left)
+    span = _name_at(text, base, m) if m else None
+    return Scope(span, _WITHHELD) if span else None
+
+
+def _apposition(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """ "X, a pseudonym", "X (not her real name)", "X — a name adopted to ..."."""
+    if predicate.kind not in ("alias", "partial", "conceal"):
+        return None
+    m = _APPOSITION_RE.search(left)
+    if m is None or _NOT_IN_DESCRIPTION_RE.search(m.group("desc")):
+        return None
+    span = _name_at(text, base, m)
+    return Scope(span, _AFTER) if span else None
+
+
+def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """ "X agreed to talk only if his full name was left out"; a negation, a verb of saying or
+    another name in between attaches nothing."""
     m = _SUBJECT_RE.search(left)
-    if m and (m.group("tail") is not None or predicate.kind == "request"):
-        tail = m.group("tail") or ""
-        between = m.group("between") or ""
-        clean_between = not _NOT_IN_DESCRIPTION_RE.search(between) and not person_noun_re().search(
-            between
-        )
-        if clean_between and not _NEGATION_RE.search(tail) and not _OTHER_NAME_RE.search(tail):
-            if not _says(tail):
-                span = _name_at(text, base, m)
-                if span:
-                    return Scope(span, "declared as a pseudonym after the name")
+    if m is None or (m.group("tail") is None and predicate.kind != "request"):
+        return None
+    tail = m.group("tail") or ""
+    between = m.group("between") or ""
+    if _NOT_IN_DESCRIPTION_RE.search(between) or person_noun_re().search(between):
+        return None
+    if _NEGATION_RE.search(tail) or _OTHER_NAME_RE.search(tail) or _says(tail):
+        return None
+    span = _name_at(text, base, m)
+    return Scope(span, _AFTER) if span else None
+
+
+def _group(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """A plural name noun about people, declared by the outlet or in the passive."""
     sentence = left + text[predicate.start : predicate.end + 60]
-    if (
-        predicate.plural
-        and _is_group(sentence)
-        and (not predicate.active or _OUTLET_RE.search(left))
-    ):
-        return Scope(
-            group=True,
-            weak=bool(_WEAK_GROUP_RE.search(sentence)),
-            reason="the draft declares that the names of the people it quotes were changed",
-        )
-    if m := _PRONOUN_SUBJECT_RE.search(left):
-        if not _NEGATION_RE.search(m.group("tail")) and not _says(m.group("tail")):
-            return Scope(pronoun=True, reason="declared as a pseudonym in the next sentence")
+    if not predicate.plural or not _is_group(sentence):
+        return None
+    if predicate.active and not _OUTLET_RE.search(left):
+        return None  # "the militia changed the names of ..." is no declaration of the outlet
+    return Scope(
+        group=True,
+        weak=bool(_WEAK_GROUP_RE.search(sentence)),
+        reason="the draft declares that the names of the people it quotes were changed",
+    )
+
+
+def _pronoun(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """ "She asked that her surname ...", "we are using only her first name"."""
+    m = _PRONOUN_SUBJECT_RE.search(left)
+    if m and not _NEGATION_RE.search(m.group("tail")) and not _says(m.group("tail")):
+        return Scope(pronoun=True, reason="declared as a pseudonym in the next sentence")
     if (
         _possessive_pronoun(predicate)
         and not _names_in(left)
@@ -194,7 +227,7 @@ def _attach(text: str, base: int, left: str, predicate: Predicate) -> Scope:
         and not person_noun_re().search(left)
     ):
         return Scope(pronoun=True, reason="the draft says it printed only this name")
-    return Scope()
+    return None
 
 
 def _names_in(left: str) -> bool:
@@ -233,12 +266,12 @@ def _relative(text: str, base: int, left: str, predicate: Predicate) -> Scope | 
     if not head:
         return None
     # "X, a mother of three from Homs, who ...": the appositive's head, not the last capital.
-    if (m := _APPOSITION_RE.search(head)) and m.group("desc"):
-        if not _NOT_IN_DESCRIPTION_RE.search(m.group("desc")):
-            span = _name_at(text, base, m)
-            if span and mid_ok:
-                return Scope(span, "declared as a pseudonym after the name")
-            return Scope(blocked=True)
+    m = _APPOSITION_RE.search(head)
+    if m and m.group("desc") and not _NOT_IN_DESCRIPTION_RE.search(m.group("desc")):
+        span = _name_at(text, base, m)
+        if span and mid_ok:
+            return Scope(span, "declared as a pseudonym after the name")
+        return Scope(blocked=True)
     if m := _ANTECEDENT_NAME_RE.search(head):
         span = _name_at(text, base, m)
         if span and mid_ok:

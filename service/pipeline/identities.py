@@ -356,7 +356,10 @@ AT_RISK_ROLES = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
 PRECEDENCE: tuple[tuple[str, Callable[[list[Evidence]], Evidence | None]], ...] = (
     ("roster match", lambda ev: _best(ev, (PROTECTED_SOURCE,))),
     ("declared pseudonym", lambda ev: _best(ev, (PSEUDONYM,), STRONG_PSEUDONYM)),
-    ("group pseudonym declaration", lambda ev: None if _has_public(ev) else _best(ev, (PSEUDONYM,))),
+    (
+        "group pseudonym declaration",
+        lambda ev: None if _has_public(ev) else _best(ev, (PSEUDONYM,)),
+    ),
     ("at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES, STRONG_AT_RISK)),
     (
         "public evidence",
@@ -427,7 +430,9 @@ def _confidence(role: str, decision: Evidence, everything: list[Evidence]) -> tu
         # A role word next to a declared pseudonym describes the person behind it.
         and not (role == PSEUDONYM and e.entity_type in AT_RISK_ROLES)
         # A group declaration does not speak of a public figure the draft quotes on the record.
-        and not (role == PUBLIC_FIGURE and e.entity_type == PSEUDONYM and e.score < STRONG_PSEUDONYM)
+        and not (
+            role == PUBLIC_FIGURE and e.entity_type == PSEUDONYM and e.score < STRONG_PSEUDONYM
+        )
     ]
     confidence = decision.score
     if conflicting:
