@@ -235,6 +235,65 @@ DECLARED = [
     ("Hana did not want her real name used. She said the camp flooded.", ["Hana"]),
     ("Hana asked to use a pseudonym. She said the camp flooded.", ["Hana"]),
     ("Hana spoke on condition that her full name not be published.", ["Hana"]),
+    # hard-wrapped lines, footnote marks, outlets naming or withholding
+    (
+        "The first to speak was Lina Haddad, who asked that her\nname be kept out of print, and said the school closed.",
+        ["Lina Haddad"],
+    ),
+    ("Tariq agreed to talk only if his full\nname was left out of the story.", ["Tariq"]),
+    ("“We ran,” said Salwa, 33. For security\nreasons, only her first name is used.", ["Salwa"]),
+    (
+        "We have changed the names of everyone in\nthis story.\n\nHusam, a driver, said the road was closed.",
+        ["Husam"],
+    ),
+    ("Munir, who asked that his surname be\nwithheld, said the camp flooded.", ["Munir"]),
+    ("The paper calls\nhim “Abu Khalil.” Abu Khalil said the checkpoint moved.", ["Abu Khalil"]),
+    (
+        "Umm Yasser* and Abu Ali* said the well was dry. They left.\n\nMore text follows here.\n\n*Not their real names",
+        ["Umm Yasser", "Abu Ali"],
+    ),
+    (
+        "Umm Yasser† said the well was dry.\n\nMore text.\n\n† Name has been changed.",
+        ["Umm Yasser"],
+    ),
+    (
+        "Nizar’s* family fled. Nizar* said the well was dry.\n\nMore text.\n\n*Names have been changed",
+        ["Nizar"],
+    ),
+    ("# Report\n\nNizar* said the well was **dry**.\n\n* Names have been changed.", ["Nizar"]),
+    (
+        "Nizar*, 45, said the well was dry.\n\nMore text.\n\n_*Names have been changed for security reasons._",
+        ["Nizar"],
+    ),
+    ("Nizar* said the well was dry.\n\nMore text.\n\n(*) Not his real name.", ["Nizar"]),
+    ("Nizar* said the well was dry. *Name changed to protect his identity.", ["Nizar"]),
+    ("A 25-year-old activist who NPR is calling 'Omar' said the police came.", ["Omar"]),
+    (
+        "A nurse whom the Associated Press is identifying as Rasha said the drugs ran out.",
+        ["Rasha"],
+    ),
+    (
+        "The doctor, who will be referred to in this article as Samir, said the clinic closed.",
+        ["Samir"],
+    ),
+    ("One man, whom we are calling Fares for his safety, said he was beaten.", ["Fares"]),
+    ("Fares, as we are calling him, said he was beaten.", ["Fares"]),
+    (
+        "Abu Fouad fought tears as he showed a photo. The Herald agreed to withhold his full name.",
+        ["Abu Fouad"],
+    ),
+    (
+        "Abu Fouad fought tears as he showed a photo. The Herald agreed not to publish his full name.",
+        ["Abu Fouad"],
+    ),
+    (
+        "Abu Fouad fought tears as he showed a photo. We agreed to withhold his full name.",
+        ["Abu Fouad"],
+    ),
+    (
+        "Abu Fouad fought tears as he showed a photo. The Herald is withholding his surname for his safety.",
+        ["Abu Fouad"],
+    ),
 ]
 MARKDOWN = [
     (
@@ -281,6 +340,7 @@ NOT_DECLARED = [
     "Hala said her brother, who fears reprisals, asked not to be named.",
     "Karim Saleh said his real name had never been changed.",
     "Rami Aziz spoke under the pseudonym of Zeina Idris to protect his family.",
+    "Karim said he met a man he called Sami at the border.",
 ]
 
 

@@ -23,7 +23,7 @@ UPPER = "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 """A capital letter, accented ones included ("Özlem", "Ángel", "Łukasz")."""
 _WORD = r"(?:" + UPPER + CHARS + r"|(?:al|el|a|ad|as|ash|at|az|ar|an)-" + UPPER + CHARS + r")"
 NAME = (
-    r"(?<![\w’'\-])(?P<name>"
+    r"(?<![\w’\-])(?<!\w')(?P<name>"
     + _WORD
     + r"(?:[ \u00a0](?:bin |ibn |de |al |el )?"
     + _WORD
@@ -36,6 +36,8 @@ CLOSE_QUOTE = r"[”\"'’]"
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop leading titles and stop words; refuse spans that are no name at all."""
+    while end > start and text[end - 1] in "'’-":
+        end -= 1  # a closing quotation mark or a possessive apostrophe is no part of the name
     words = text[start:end].split()
     while words and (words[0] in TITLE_WORDS or words[0].lower() in STOP_WORDS):
         start += len(words[0]) + 1

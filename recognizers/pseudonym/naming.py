@@ -18,7 +18,15 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"under the (?:" + _ALIAS + r"|name)(?: of)?",
     r"(?:his|her|their|a|the) " + _ALIAS + r"[\s(“\"']*",
     # "who we have chosen to call X", "whom the paper is calling X"
-    r"(?:whom?|which) (?:" + v.OUTLET_SUBJECTS + r") (?:(?:have|has|had|are|is|will|shall) )?"
+    r"(?:whom?|which) (?:"
+    + v.OUTLET_SUBJECTS
+    + r"|(?:the )?"
+    + UPPER
+    + CHARS
+    + r"(?: "
+    + UPPER
+    + CHARS
+    + r"){0,2}) (?:(?:have|has|had|are|is|will|shall) )?"
     r"(?:(?:chosen|decided|agreed) to )?(?:been )?"
     + v.NAMING_VERBS
     + r"(?: (?:him|her|them))?(?: as)?",
@@ -26,7 +34,7 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     _OUTLET_OR_SUBJECT
     + r" (?:(?:is|are|will|shall|have|has|had) )?(?:(?:chosen|decided) to )?"
     + v.NAMING_VERBS
-    + r"(?: (?:him|her|them))?(?: as)?(?=\s*[“\"‘])",
+    + r"(?: (?:him|her|them))?(?: as)?(?=\s*[“\"‘'])",
     r"(?:"
     + v.OUTLET_SUBJECTS
     + r") (?:(?:are|is|will|have|has) )?(?:"
@@ -85,7 +93,7 @@ MARKED_RE = re.compile(
 )
 """The declaration says what the mark means, so it holds even where the mark at the start of the
 footnote line was read as Markdown list syntax and dropped."""
-NAME_STAR_RE = re.compile(NAME + r"(?:’s|'s)?\\?\*(?!\*)")
+NAME_STAR_RE = re.compile(NAME + r"(?:’s|'s)?(?:\\?\*(?!\*)|[†‡](?![†‡]))")
 
 
 def names_after(text: str) -> dict[tuple[int, int], str]:

@@ -73,6 +73,8 @@ _PRONOUN_SUBJECT_RE = re.compile(
 )
 _PRONOUN_WORD_RE = re.compile(r"(?<![\w-])(?:she|he|they|her|his|their)(?![\w-])", re.I)
 _OF_NAME_RE = re.compile(r"(?i:\b(?:identity|(?:real |full )?name|surname) of )" + NAME)
+_ORGANISATION_RE = re.compile(r"The\s")
+"""A capitalised subject opened by "The" is an organisation (an outlet, a ministry), not a person."""
 _HEAD_STRIP = " ,—–-("
 _NAME_FOLLOWS_RE = re.compile(
     r"(?i:\s+(?:the |a |an |his |her |their )?(?:" + v.ALIAS_NOUNS + r"|names?))?"
@@ -196,6 +198,11 @@ def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | N
     if _NOT_IN_DESCRIPTION_RE.search(between) or person_noun_re().search(between):
         return None
     if _NEGATION_RE.search(tail) or _OTHER_NAME_RE.search(tail) or _says(tail):
+        return None
+    if _ORGANISATION_RE.match(m.group("name")):
+        # "The Herald agreed to withhold her surname": the outlet hides someone else's name.
+        if predicate.possessive in ("his", "her", "their"):
+            return Scope(pronoun=True, reason="the draft says it printed only this name")
         return None
     span = _name_at(text, base, m)
     return Scope(span, _AFTER) if span else None
