@@ -16,8 +16,6 @@ declaration, so a minister near "the names of the residents have been changed" s
 
 from __future__ import annotations
 
-import bisect
-
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -59,7 +57,6 @@ class PseudonymRecognizer(EntityRecognizer):
         for span, reason in names_after(text).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
         mentions = _mentions(nlp_artifacts)  # in document order
-        starts = [m.start for m in mentions]
         ends = [m.end for m in mentions]
         groups: list[tuple[Predicate, Scope]] = []
         for predicate in find_predicates(text):
@@ -75,10 +72,7 @@ class PseudonymRecognizer(EntityRecognizer):
                 groups.append((predicate, scope))
         for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
-        for predicate, scope in groups:
-            score = WEAK_GROUP_SCORE if scope.weak else GROUP_SCORE
-            for m in _group_members(text, predicate, mentions, starts):
-                found.setdefault((m.start, m.end), (score, scope.reason))
+        _cover_groups(text, groups, mentions, found)
         return [
             make_result(PSEUDONYM, s, e, score, self, [reason])
             for (s, e), (score, reason) in sorted(found.items())
@@ -111,15 +105,33 @@ def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
     return find_mentions(nlp_artifacts.tokens)
 
 
-def _group_members(
-    text: str, predicate: Predicate, mentions: list[Mention], starts: list[int]
-) -> list[Mention]:
-    """The candidate people a group declaration covers: those after it, or the whole text when
-    it speaks of the whole story or stands in the last paragraph (an editor's note)."""
-    sentence = text[max(0, predicate.start - 120) : predicate.end + 80].lower()
-    last_paragraph = "\n" not in text[predicate.end :].strip()
-    if last_paragraph or any(w in sentence for w in _WHOLE_TEXT_WORDS):
-        pool = mentions
-    else:
-        pool = mentions[bisect.bisect_left(starts, predicate.start) :]
-    return [m for m in pool if not m.title and not m.credit]
+def _cover_groups(
+    text: str,
+    groups: list[tuple[Predicate, Scope]],
+    mentions: list[Mention],
+    found: dict[tuple[int, int], tuple[float, str]],
+) -> None:
+    """Every candidate person a group declaration covers: those after it, or the whole text when
+    it speaks of the whole story or stands in the last paragraph (an editor's note).
+
+    One pass over the mentions for all declarations together (sorted by where they start to
+    apply), so a draft that repeats the declaration costs no more than one that states it once.
+    """
+    if not groups:
+        return
+    last_break = text.rstrip().rfind("\n")
+    reach: list[tuple[int, float]] = []
+    for predicate, scope in groups:
+        sentence = text[max(0, predicate.start - 120) : predicate.end + 80].lower()
+        whole = predicate.start > last_break or any(w in sentence for w in _WHOLE_TEXT_WORDS)
+        reach.append(
+            (0 if whole else predicate.start, WEAK_GROUP_SCORE if scope.weak else GROUP_SCORE)
+        )
+    reach.sort()
+    best, j = 0.0, 0
+    for m in mentions:  # document order
+        while j < len(reach) and reach[j][0] <= m.start:
+            best = max(best, reach[j][1])
+            j += 1
+        if best and not m.title and not m.credit:
+            found.setdefault((m.start, m.end), (best, GROUP_REASON))
