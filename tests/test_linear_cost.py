@@ -68,6 +68,11 @@ PATHOLOGICAL = {
     "names with commas": repeated("Karam Haddad, "),
     "footnote marks": repeated("Karam* "),
     "at signs": repeated("a@b-"),
+    "declarations": repeated(
+        "The names of everyone have been changed. Rami, who asked that his name be withheld, "
+        "said she goes by one name. "
+    ),
+    "open descriptions": repeated("Rami, a man of the old city who asked that "),
 }
 
 

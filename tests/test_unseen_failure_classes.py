@@ -218,16 +218,10 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
             "Lina said so too.",
             ["Rami", "Lina"],
         ),
-        pytest.param(
+        (
             "My neighbour Umm Yasser* said the well was dry.\n\nOther news.\n\n"
             "* Names marked with an asterisk have been changed.",
             ["Umm Yasser"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known regression after the canonical view: a draft whose footnote line "
-                "starts with '* ' is read as a Markdown list, the asterisk is dropped and the "
-                "declaration is lost (the person is replaced as at-risk: the safe side)",
-            ),
         ),
     ],
 )

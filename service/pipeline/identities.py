@@ -11,7 +11,9 @@ One precedence decides (``PRECEDENCE``):
 
 1. roster match (``PROTECTED_SOURCE``): the newsroom said so;
 2. declared pseudonym (``PSEUDONYM``): the draft itself says the name is not a real one, so an
-   at-risk role word next to it ("my neighbour Umm Yasser*") describes the person behind it;
+   at-risk role word next to it ("my neighbour Umm Yasser*") describes the person behind it.
+   A declaration for a group (score below ``STRONG_PSEUDONYM``: "the names of the residents
+   have been changed") covers a person only if no public evidence says otherwise;
 3. at-risk evidence of weight >= ``STRONG_AT_RISK`` (a role noun, a detention verb, a family tie);
 4. on-the-record public evidence (a title, a public role, the gazetteer, the allow list);
 5. weak at-risk evidence (quoted to the outlet, nothing more);
@@ -61,6 +63,9 @@ from service.core.findings import Finding
 
 STRONG_AT_RISK = 0.6
 """At-risk evidence below this score (quoted to the outlet, nothing more) never outranks a public role."""
+STRONG_PSEUDONYM = 0.85
+"""A pseudonym declaration below this score covers a group ("the names of the residents have been
+changed"), not one named person: public evidence outranks it, so a minister stays public."""
 REVIEW_BELOW = 0.7
 """An identity decided with less confidence than this is shown to the editor for review."""
 CREDIT_REASON = "byline or credit"
@@ -345,10 +350,19 @@ def _is_credit(evidence: Evidence) -> bool:
     return any(CREDIT_REASON in r for r in evidence.reasons)
 
 
+def _has_public(evidence: list[Evidence]) -> bool:
+    """On-the-record public evidence other than a credit."""
+    return any(e.entity_type == PUBLIC_FIGURE and not _is_credit(e) for e in evidence)
+
+
 AT_RISK_ROLES = (CITIZEN_JOURNALIST, AT_RISK_SOURCE)
 PRECEDENCE: tuple[tuple[str, Callable[[list[Evidence]], Evidence | None]], ...] = (
     ("roster match", lambda ev: _best(ev, (PROTECTED_SOURCE,))),
-    ("declared pseudonym", lambda ev: _best(ev, (PSEUDONYM,))),
+    ("declared pseudonym", lambda ev: _best(ev, (PSEUDONYM,), STRONG_PSEUDONYM)),
+    (
+        "group pseudonym declaration",
+        lambda ev: None if _has_public(ev) else _best(ev, (PSEUDONYM,)),
+    ),
     ("at-risk evidence", lambda ev: _best(ev, AT_RISK_ROLES, STRONG_AT_RISK)),
     (
         "public evidence",
@@ -418,6 +432,10 @@ def _confidence(role: str, decision: Evidence, everything: list[Evidence]) -> tu
         and not (role in AT_RISK_ROLES and e.entity_type in AT_RISK_ROLES)
         # A role word next to a declared pseudonym describes the person behind it.
         and not (role == PSEUDONYM and e.entity_type in AT_RISK_ROLES)
+        # A group declaration does not speak of a public figure the draft quotes on the record.
+        and not (
+            role == PUBLIC_FIGURE and e.entity_type == PSEUDONYM and e.score < STRONG_PSEUDONYM
+        )
     ]
     confidence = decision.score
     if conflicting:

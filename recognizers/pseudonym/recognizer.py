@@ -1,0 +1,137 @@
+"""PSEUDONYM: a name the draft itself declares protective.
+
+A declared pseudonym is safe to publish and must be kept, so this recognizer looks for the
+declaration itself rather than for person cues; it finds names spaCy never saw. A declaration is
+a concealment predicate (``predicates``) with a scope (``scope``), or a naming clause before the
+name (``naming``), or a footnote mark. A first name printed on its own at the source's request is
+a partial name the outlet chose to print, so it is kept and reported as a pseudonym too.
+
+Scores say how sure the attachment is: a declaration attached to the name by the grammar is
+``ATTACHED_SCORE``; one reached through a pronoun ``PRONOUN_SCORE``; a group declaration
+("we have changed the names of everyone in this story") covers every candidate person and is
+``GROUP_SCORE`` (``WEAK_GROUP_SCORE``, shown for review, when it may not cover everyone: "some
+names have been changed"). ``service/pipeline/identities.py`` lets public evidence outrank a group
+declaration, so a minister near "the names of the residents have been changed" stays public.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import make_result
+from recognizers.entities import PSEUDONYM
+from recognizers.person_mentions import Mention, find_mentions
+from recognizers.pseudonym.naming import names_after, starred_names
+from recognizers.pseudonym.predicates import Predicate, find_predicates
+from recognizers.pseudonym.scope import (
+    Scope,
+    attach,
+    coordinated_before,
+    nearest_person_before,
+    predicate_pronoun,
+    sentence_left,
+)
+
+ATTACHED_SCORE = 0.95
+PRONOUN_SCORE = 0.85
+GROUP_SCORE = 0.8
+WEAK_GROUP_SCORE = 0.65
+GROUP_REASON = "the draft declares that the names of the people it quotes were changed"
+_WHOLE_TEXT_WORDS = ("this story", "this article", "this report", "this piece", "throughout")
+
+
+class PseudonymRecognizer(EntityRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[PSEUDONYM], name="PseudonymRecognizer", supported_language="en"
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        found: dict[tuple[int, int], tuple[float, str]] = {}
+        for span, reason in names_after(text).items():
+            found.setdefault(span, (ATTACHED_SCORE, reason))
+        mentions = _mentions(nlp_artifacts)  # in document order
+        ends = [m.end for m in mentions]
+        groups: list[tuple[Predicate, Scope]] = []
+        for predicate in find_predicates(text):
+            scope = attach(text, predicate)
+            if scope.span is not None:
+                found.setdefault(scope.span, (ATTACHED_SCORE, scope.reason))
+                if predicate.plural or predicate.possessive == "their":
+                    for span in coordinated_before(text, scope.span[0]):
+                        found.setdefault(span, (ATTACHED_SCORE, scope.reason))
+            elif scope.pronoun:
+                self._through_pronoun(text, predicate, scope, (mentions, ends), found)
+            if scope.group:
+                groups.append((predicate, scope))
+        for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
+            found.setdefault(span, (ATTACHED_SCORE, reason))
+        _cover_groups(text, groups, mentions, found)
+        return [
+            make_result(PSEUDONYM, s, e, score, self, [reason])
+            for (s, e), (score, reason) in sorted(found.items())
+        ]
+
+    @staticmethod
+    def _through_pronoun(
+        text: str,
+        predicate: Predicate,
+        scope: Scope,
+        indexed: tuple[list[Mention], list[int]],
+        found: dict[tuple[int, int], tuple[float, str]],
+    ) -> None:
+        """The nearest person before the predicate's sentence takes a pronoun's declaration."""
+        mentions, ends = indexed
+        sentence_start, _ = sentence_left(text, predicate.start)
+        pronoun = predicate_pronoun(text, sentence_start, predicate)
+        index = nearest_person_before(text, sentence_start, ends, pronoun)
+        if index is None:
+            return
+        m = mentions[index]
+        if m.title or m.credit or (predicate.kind == "partial" and len(m.parts) > 1):
+            return  # "only her first name" speaks of a one-word name
+        found.setdefault((m.start, m.end), (PRONOUN_SCORE, scope.reason))
+
+
+def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
+    if nlp_artifacts is None or nlp_artifacts.tokens is None:
+        return []
+    return find_mentions(nlp_artifacts.tokens)
+
+
+def _cover_groups(
+    text: str,
+    groups: list[tuple[Predicate, Scope]],
+    mentions: list[Mention],
+    found: dict[tuple[int, int], tuple[float, str]],
+) -> None:
+    """Every candidate person a group declaration covers: those after it, or the whole text when
+    it speaks of the whole story or stands in the last paragraph (an editor's note).
+
+    One pass over the mentions for all declarations together (sorted by where they start to
+    apply), so a draft that repeats the declaration costs no more than one that states it once.
+    """
+    if not groups:
+        return
+    last_break = text.rstrip().rfind("\n")
+    reach: list[tuple[int, float]] = []
+    for predicate, scope in groups:
+        sentence = text[max(0, predicate.start - 120) : predicate.end + 80].lower()
+        whole = predicate.start > last_break or any(w in sentence for w in _WHOLE_TEXT_WORDS)
+        reach.append(
+            (0 if whole else predicate.start, WEAK_GROUP_SCORE if scope.weak else GROUP_SCORE)
+        )
+    reach.sort()
+    best, j = 0.0, 0
+    for m in mentions:  # document order
+        while j < len(reach) and reach[j][0] <= m.start:
+            best = max(best, reach[j][1])
+            j += 1
+        if best and not m.title and not m.credit:
+            found.setdefault((m.start, m.end), (best, GROUP_REASON))
