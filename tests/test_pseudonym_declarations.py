@@ -341,7 +341,10 @@ NOT_DECLARED = [
     "Karim Saleh said his real name had never been changed.",
     "Rami Aziz spoke under the pseudonym of Zeina Idris to protect his family.",
     "Karim said he met a man he called Sami at the border.",
+    "Walid Darwish, a teacher, asked not to be identified further for fear of reprisal.",
+    "Nour Haddad asked us not to identify her any further than that.",
 ]
+NOT_DECLARED = list(dict.fromkeys(NOT_DECLARED))  # one test per sentence
 
 
 @pytest.mark.parametrize("text", NOT_DECLARED)
