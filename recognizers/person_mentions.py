@@ -21,7 +21,15 @@ from spacy.tokens import Doc
 from recognizers.lexicon import alternation, phrases
 from recognizers.name_keys import HONORIFICS, KUNYA_PREFIXES, name_parts
 from recognizers.name_runs import WORD_RE, is_article_word, iter_runs
-from recognizers.person_vetoes import FOOTNOTE, RunFacts, non_person_reason
+from recognizers.person_vetoes import (
+    COLLECTIVE_KINSHIP,
+    FOOTNOTE,
+    KINSHIP,
+    PERSON_OBJECT,
+    RELATIVE_WHO,
+    RunFacts,
+    non_person_reason,
+)
 from recognizers.role_cues import (
     POSSESSIVE_RE,
     PUBLIC_ROLE_HEADS,
@@ -284,11 +292,23 @@ def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
 SPEECH_LEMMAS = frozenset(phrases("person_mentions/speech_lemmas.txt"))
 KINSHIP_AFTER_RE = re.compile(
     r"(?:’s|'s)\s+(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
-    r"(?:father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|husband|"
-    r"children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
+    r"(?P<kin>father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|"
+    r"husband|children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
     r"parents|fianc[ée]e?)\b"
 )
 """'Samer's father': only a person has relatives."""
+COLLECTIVE_KIN = frozenset({"sons", "daughters", "brothers", "sisters", "children", "child"})
+COLLECTIVE_KIN |= {"family", "parents"}
+"""'Gaza's children', 'Syria's sons': places have these too, so they are weaker evidence."""
+RELATIVE_WHO_RE = re.compile(r"^(?:’s|'s)?\s*,\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?who(?:m|se)?\b")
+"""'X, who works for ...': the relative pronoun of people (places take 'which' or 'where')."""
+
+
+@lru_cache(maxsize=1)
+def _person_object_regex() -> re.Pattern[str]:
+    """A verb only people undergo, right before the name: 'police detained X'."""
+    verbs = alternation(phrases("person_mentions/person_object_verbs.txt"))
+    return re.compile(r"(?<![\w-])" + verbs + r"\s+$", re.IGNORECASE)
 
 
 def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
@@ -376,8 +396,15 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append("speech attribution before the name")
     elif _speech_subject(index, start, end):
         mention.evidence.append("subject of a verb of saying (parse)")
-    if KINSHIP_AFTER_RE.match(text, end):
-        mention.evidence.append("possessor of a relative ('X's father')")
+    kin = KINSHIP_AFTER_RE.match(text, end)
+    if kin and kin.group("kin") in COLLECTIVE_KIN:
+        mention.evidence.append(COLLECTIVE_KINSHIP)
+    elif kin:
+        mention.evidence.append(KINSHIP)
+    if RELATIVE_WHO_RE.match(right):
+        mention.evidence.append(RELATIVE_WHO)
+    if _person_object_regex().search(left[-40:]):
+        mention.evidence.append(PERSON_OBJECT)
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):
@@ -476,6 +503,14 @@ class _Candidate:
             and any(e != NER_EVIDENCE for e in self.mention.evidence)
         )
 
+    def vouches_for(self, other: _Candidate) -> bool:
+        """This person makes a bare neighbour coordinated with it a person: when attested, or
+        when spaCy's tag is on a full name beside another full name ("X Y and Z W")."""
+        if self.attested:
+            return True
+        full = self.mention is not None and self.mention.is_multiword
+        return self.person and full and other.mention is not None and other.mention.is_multiword
+
     @property
     def bare(self) -> bool:
         """A name-shaped run with no evidence of its own yet."""
@@ -492,14 +527,18 @@ def _judge(candidate: _Candidate, index: _DocIndex) -> bool:
     return non_person_reason(_run_facts(mention, all_words, words, run[0][0], index)) is None
 
 
-def _coordinate(candidate: _Candidate, index: _DocIndex) -> None:
+def _coordinate(candidate: _Candidate, partner: _Candidate, index: _DocIndex) -> None:
     """A bare proper noun named together with a person is one too ("Ghiath and his brother
-    Wissam were taken"), unless spaCy reads it as a place or group, or a veto fires."""
+    Wissam were taken"), unless spaCy reads it as a place or group, or a veto fires. spaCy's ORG
+    on a full name beside an attested full name is its usual slip ("police detained X Y and
+    Z W"), not an organisation."""
     mention = candidate.mention
     token = index.token_at.get(mention.start) if mention else None
     if mention is None or token is None or token.pos_ != "PROPN":
         return
-    if index.other_label(mention.start, mention.end) is not None:
+    label = index.other_label(mention.start, mention.end)
+    full_names = mention.is_multiword and partner.attested and partner.mention.is_multiword
+    if label is not None and not (label == "ORG" and full_names):
         return
     mention.evidence.append(COORDINATED)
     candidate.person = candidate.coordinated = _judge(candidate, index)
@@ -511,14 +550,14 @@ def _link_coordinated(candidates: list[_Candidate], index: _DocIndex) -> None:
     """Two linear passes over neighbouring runs: '[X], [Y] and PERSON', then 'PERSON and [X]'."""
     text = index.text
     for a, b in zip(reversed(candidates[:-1]), reversed(candidates[1:]), strict=True):
-        if a.bare and b.attested and a.mention and b.mention:
+        if a.bare and b.vouches_for(a) and a.mention and b.mention:
             gap = text[a.mention.end : b.mention.start]
             if COORDINATION_RE.match(gap) or (b.coordinated and LIST_COMMA_RE.match(gap)):
-                _coordinate(a, index)
+                _coordinate(a, b, index)
     for a, b in itertools.pairwise(candidates):
         gap = text[a.mention.end : b.mention.start] if a.mention and b.mention else ""
-        if b.bare and a.attested and COORDINATION_RE.match(gap):
-            _coordinate(b, index)
+        if b.bare and a.vouches_for(b) and COORDINATION_RE.match(gap):
+            _coordinate(b, a, index)
 
 
 def find_mentions(doc: Doc) -> list[Mention]:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 HONORIFIC = "honorific before the name"
 AGE = "age given after the name"
 KINSHIP = "possessor of a relative ('X's father')"
+COLLECTIVE_KINSHIP = "possessor of relatives ('X's children')"
+RELATIVE_WHO = "relative clause with 'who' after the name"
+PERSON_OBJECT = "object of a verb only people undergo ('detained X')"
 ROLE_AFTER = "role described after the name"
 ROLE_BEFORE = "role cue before the name"
 SPEECH_AFTER = "speech verb after the name"
@@ -31,14 +34,19 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
     KUNYA,
     "subject of a verb of saying (parse)",
     KINSHIP,
+    COLLECTIVE_KINSHIP,
+    RELATIVE_WHO,
+    PERSON_OBJECT,
 }
 """Grammar that only a person has: word lists about places never outweigh it."""
-FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA})
+FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT})
 """Person grammar that no place or group has, even in a loose sentence: an age (", 34,"), a
-relative ("X's son"), a role noun right before the name. A role *after* the name counts only
+relative ("X's son", not "Gaza's children"), a role noun right before the name, the object of a
+verb only people undergo ("police detained X"). A role *after* the name counts only
 when it closes an appositive (``RunFacts.closed_role``): in "From Raqqa, a resident told us" the
 role noun is the subject of the next clause, not a description of Raqqa. A speech verb is not
-firm: places and institutions "say" things too ("Damascus said")."""
+firm: places and institutions "say" things too ("Damascus said"), and spaCy tags "a source in
+east Aleppo told us" PERSON."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,7 @@ class RunFacts:
     @property
     def firm(self) -> bool:
         """Person grammar that outweighs a place signal of the sentence itself."""
-        return (
-            HONORIFIC in self.evidence
-            or bool(self.evidence & FIRM_GRAMMAR)
-            or self.closed_role
-            or (self.from_ner and SPEECH_AFTER in self.evidence)
-        )
+        return HONORIFIC in self.evidence or bool(self.evidence & FIRM_GRAMMAR) or self.closed_role
 
 
 def _place_word_after(f: RunFacts) -> str | None:
@@ -160,7 +163,8 @@ def _spacy_other(f: RunFacts) -> str | None:
 
 
 def _place_elsewhere(f: RunFacts) -> str | None:
-    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE):
+    # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband".
+    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE) or f.firm:
         return None
     if f.used_as_place:
         return "used as a place elsewhere in the draft"

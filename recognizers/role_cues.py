@@ -14,6 +14,8 @@ from functools import lru_cache
 from recognizers.lexicon import alternation, phrases
 
 POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
+PERSON_NOUNS = phrases("person_mentions/person_nouns.txt")
+"""Nouns for people that are no role cue ("photographer", "poet"): evidence of a person only."""
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +24,7 @@ def person_cue_regex() -> re.Pattern[str]:
     items = (
         phrases("citizen_journalist_cues.txt")
         + phrases("at_risk_cues.txt")
+        + PERSON_NOUNS
         + (
             "(?:a|an|the) (?:\\w+ ){0,3}(?:spokes(?:man|woman|person)|official|leader|head|director|member|founder|editor|chief|officer)",
         )
@@ -41,6 +44,7 @@ def role_start_regex() -> re.Pattern[str]:
     items = (
         phrases("citizen_journalist_cues.txt")
         + phrases("at_risk_cues.txt")
+        + PERSON_NOUNS
         + (
             "head",
             "director",
@@ -71,7 +75,9 @@ KINSHIP_WORDS = frozenset(phrases("person_mentions/kinship_words.txt"))
 
 @lru_cache(maxsize=1)
 def at_risk_role_heads() -> frozenset[str]:
-    """Single-word role nouns of the cue files ("Resident", "Fixer", "Witness") used as titles."""
+    """Single-word role nouns of the cue files ("Resident", "Fixer", "Witness") used as titles.
+
+    Not the person nouns: "Carpenter", "Porter" and "Bishop" are surnames as often as titles."""
     words: set[str] = set()
     for filename in ("at_risk_cues.txt", "citizen_journalist_cues.txt"):
         for phrase in phrases(filename):
