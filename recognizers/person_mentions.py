@@ -31,6 +31,7 @@ from recognizers.person_vetoes import (
     non_person_reason,
 )
 from recognizers.role_cues import (
+    PERSON_NOUN_WORDS,
     POSSESSIVE_RE,
     PUBLIC_ROLE_HEADS,
     at_risk_role_heads,
@@ -99,7 +100,7 @@ NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
 """Drafts mark changed names with a footnote ("Iryna*"); spaCy then often mistags the word."""
 APPOSITIVE_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:(?:,|\(|—|–|-)\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?(?P<app>[^,;:()\n]{1,140})"
-    r"|\s+(?P<who>(?:who|whose|is|was)\b[^;:()\n]{1,140}))"
+    r"|\s+(?P<who>(?:who|whose|is|was|are|were|has|have|had)\b[^;:()\n]{1,140}))"
 )
 
 
@@ -221,6 +222,9 @@ def _title_head(text: str, run: list[tuple[int, int]], i: int, index: _DocIndex)
     word ("Reporters Without Borders" is an organisation)."""
     s, e = run[i]
     word = text[s:e]
+    token = index.token_at.get(s)
+    if i == 0 and token is not None and token.is_sent_start and word.lower() in PERSON_NOUN_WORDS:
+        return True  # "Photographer Ihar Zhuk was held": a person noun opening the sentence
     if not is_role_head(word):
         return False
     if role_head_lemma(word) == word.lower():
@@ -371,7 +375,7 @@ def _anchor_evidence(mention: Mention, stripped: list[str], honorific: bool) -> 
     ):
         mention.title = " ".join(stripped)
         mention.evidence.append("title before the name")
-    if any(role_head_lemma(w) in at_risk_role_heads() for w in stripped):
+    if any(role_head_lemma(w) in at_risk_role_heads() | PERSON_NOUN_WORDS for w in stripped):
         mention.evidence.append("role cue before the name")
     if honorific:
         mention.evidence.append("honorific before the name")
@@ -475,13 +479,20 @@ def _run_facts(
     )
 
 
-COORDINATED = "coordinated with a person ('X and Y')"
+COORDINATED = "named together with a person ('X and Y', 'X (Y)', 'X, known as “Y”')"
 COORDINATION_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:,\s*\d{1,3}\s*)?,?\s*(?:and|or|&)\s+"
     r"(?:(?:his|her|their)\s+(?:[a-z][\w’'\-]*\s+){0,2})?$"
 )
 """'X and Y', 'X, 34, and his brother Y': the gap between two people named together."""
 LIST_COMMA_RE = re.compile(r"^\s*,\s*$")
+ALIAS_AFTER_RE = re.compile(
+    r"^(?:’s|'s)?\s*(?:,|—|–|\()?\s*(?:(?:also|widely|better|popularly|commonly|locally|often)\s+)?"
+    r"(?:(?:known|referred to|spelled|written) as\s*[“\"‘']?|(?:nicknamed|dubbed|called)\s*[“\"‘'])$"
+)
+"""'X, known as “Y”', 'X — nicknamed “Y”': Y is another name of the person X."""
+SCRIPT_BEFORE_RE = re.compile(r"^\s*\(\s*$")
+"""'X (Y)' with Y a person: the name in another script or spelling, after the one in use."""
 
 
 @dataclass
@@ -547,16 +558,22 @@ def _coordinate(candidate: _Candidate, partner: _Candidate, index: _DocIndex) ->
 
 
 def _link_coordinated(candidates: list[_Candidate], index: _DocIndex) -> None:
-    """Two linear passes over neighbouring runs: '[X], [Y] and PERSON', then 'PERSON and [X]'."""
+    """Two linear passes over neighbouring runs: '[X], [Y] and PERSON' or '[X] (PERSON)', then
+    'PERSON and [X]' or 'PERSON, known as “[X]”'."""
     text = index.text
     for a, b in zip(reversed(candidates[:-1]), reversed(candidates[1:]), strict=True):
         if a.bare and b.vouches_for(a) and a.mention and b.mention:
             gap = text[a.mention.end : b.mention.start]
-            if COORDINATION_RE.match(gap) or (b.coordinated and LIST_COMMA_RE.match(gap)):
+            listed = b.coordinated and LIST_COMMA_RE.match(gap)
+            if COORDINATION_RE.match(gap) or listed or SCRIPT_BEFORE_RE.match(gap):
                 _coordinate(a, b, index)
     for a, b in itertools.pairwise(candidates):
         gap = text[a.mention.end : b.mention.start] if a.mention and b.mention else ""
-        if b.bare and a.vouches_for(b) and COORDINATION_RE.match(gap):
+        if (
+            b.bare
+            and a.vouches_for(b)
+            and (COORDINATION_RE.match(gap) or ALIAS_AFTER_RE.match(gap))
+        ):
             _coordinate(b, a, index)
 
 

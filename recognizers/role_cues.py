@@ -16,6 +16,7 @@ from recognizers.lexicon import alternation, phrases
 POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
 PERSON_NOUNS = phrases("person_mentions/person_nouns.txt")
 """Nouns for people that are no role cue ("photographer", "poet"): evidence of a person only."""
+PERSON_NOUN_WORDS = frozenset(p for p in PERSON_NOUNS if " " not in p and "-" not in p)
 
 
 @lru_cache(maxsize=1)
