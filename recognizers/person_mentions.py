@@ -538,18 +538,20 @@ def _judge(candidate: _Candidate, index: _DocIndex) -> bool:
     return non_person_reason(_run_facts(mention, all_words, words, run[0][0], index)) is None
 
 
-def _coordinate(candidate: _Candidate, partner: _Candidate, index: _DocIndex) -> None:
+def _coordinate(
+    candidate: _Candidate, partner: _Candidate, index: _DocIndex, alias: bool = False
+) -> None:
     """A bare proper noun named together with a person is one too ("Ghiath and his brother
     Wissam were taken"), unless spaCy reads it as a place or group, or a veto fires. spaCy's ORG
     on a full name beside an attested full name is its usual slip ("police detained X Y and
-    Z W"), not an organisation."""
+    Z W"), and so is it on a name the draft gives as the person's alias."""
     mention = candidate.mention
     token = index.token_at.get(mention.start) if mention else None
     if mention is None or token is None or token.pos_ != "PROPN":
         return
     label = index.other_label(mention.start, mention.end)
     full_names = mention.is_multiword and partner.attested and partner.mention.is_multiword
-    if label is not None and not (label == "ORG" and full_names):
+    if label is not None and not (label == "ORG" and (full_names or alias)):
         return
     mention.evidence.append(COORDINATED)
     candidate.person = candidate.coordinated = _judge(candidate, index)
@@ -569,12 +571,9 @@ def _link_coordinated(candidates: list[_Candidate], index: _DocIndex) -> None:
                 _coordinate(a, b, index)
     for a, b in itertools.pairwise(candidates):
         gap = text[a.mention.end : b.mention.start] if a.mention and b.mention else ""
-        if (
-            b.bare
-            and a.vouches_for(b)
-            and (COORDINATION_RE.match(gap) or ALIAS_AFTER_RE.match(gap))
-        ):
-            _coordinate(b, a, index)
+        alias = bool(ALIAS_AFTER_RE.match(gap))
+        if b.bare and a.vouches_for(b) and (alias or COORDINATION_RE.match(gap)):
+            _coordinate(b, a, index, alias)
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
