@@ -11,7 +11,6 @@ buildings or factions are dropped. Role recognizers then read each mention's con
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,12 +18,14 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from recognizers.lexicon import alternation, phrases
+from recognizers.mention_links import Candidate, link_named_together
 from recognizers.name_keys import HONORIFICS, KUNYA_PREFIXES, name_parts
 from recognizers.name_runs import WORD_RE, is_article_word, iter_runs
 from recognizers.person_vetoes import (
     COLLECTIVE_KINSHIP,
     FOOTNOTE,
     KINSHIP,
+    NER_EVIDENCE,
     PERSON_OBJECT,
     RELATIVE_WHO,
     RunFacts,
@@ -96,7 +97,6 @@ PLACE_LIST_RE = re.compile(
 AFTER_THE_RE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w’'\-]*\s+){0,2}$")
 FOOTNOTE_MARK_RE = re.compile(r"\\?[*†‡]{1,3}")
 FOOTNOTE_EVIDENCE = FOOTNOTE
-NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
 """Drafts mark changed names with a footnote ("Iryna*"); spaCy then often mistags the word."""
 APPOSITIVE_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:(?:,|\(|—|–|-)\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?(?P<app>[^,;:()\n]{1,140})"
@@ -479,56 +479,7 @@ def _run_facts(
     )
 
 
-COORDINATED = "named together with a person ('X and Y', 'X (Y)', 'X, known as “Y”')"
-COORDINATION_RE = re.compile(
-    r"^(?:’s|'s)?\s*(?:,\s*\d{1,3}\s*)?,?\s*(?:and|or|&)\s+"
-    r"(?:(?:his|her|their)\s+(?:[a-z][\w’'\-]*\s+){0,2})?$"
-)
-"""'X and Y', 'X, 34, and his brother Y': the gap between two people named together."""
-LIST_COMMA_RE = re.compile(r"^\s*,\s*$")
-ALIAS_AFTER_RE = re.compile(
-    r"^(?:’s|'s)?\s*(?:,|—|–|\()?\s*(?:(?:also|widely|better|popularly|commonly|locally|often)\s+)?"
-    r"(?:(?:known|referred to|spelled|written) as\s*[“\"‘']?|(?:nicknamed|dubbed|called)\s*[“\"‘'])$"
-)
-"""'X, known as “Y”', 'X — nicknamed “Y”': Y is another name of the person X."""
-SCRIPT_BEFORE_RE = re.compile(r"^\s*\(\s*$")
-"""'X (Y)' with Y a person: the name in another script or spelling, after the one in use."""
-
-
-@dataclass
-class _Candidate:
-    """One capitalised run on its way to being a mention (or not)."""
-
-    run: list[tuple[int, int]]
-    mention: Mention | None
-    person: bool = False
-    coordinated: bool = False
-
-    @property
-    def attested(self) -> bool:
-        """A person on evidence of the draft's own grammar, not on spaCy's tag alone: spaCy
-        tags lists of villages as people, and coordination must not spread that."""
-        return (
-            self.person
-            and self.mention is not None
-            and any(e != NER_EVIDENCE for e in self.mention.evidence)
-        )
-
-    def vouches_for(self, other: _Candidate) -> bool:
-        """This person makes a bare neighbour coordinated with it a person: when attested, or
-        when spaCy's tag is on a full name beside another full name ("X Y and Z W")."""
-        if self.attested:
-            return True
-        full = self.mention is not None and self.mention.is_multiword
-        return self.person and full and other.mention is not None and other.mention.is_multiword
-
-    @property
-    def bare(self) -> bool:
-        """A name-shaped run with no evidence of its own yet."""
-        return self.mention is not None and not self.person and not self.mention.evidence
-
-
-def _judge(candidate: _Candidate, index: _DocIndex) -> bool:
+def _judge(candidate: Candidate, index: _DocIndex) -> bool:
     """Whether the candidate's mention, with the evidence it has, names a person."""
     mention, run = candidate.mention, candidate.run
     if mention is None or not mention.evidence:
@@ -538,42 +489,10 @@ def _judge(candidate: _Candidate, index: _DocIndex) -> bool:
     return non_person_reason(_run_facts(mention, all_words, words, run[0][0], index)) is None
 
 
-def _coordinate(
-    candidate: _Candidate, partner: _Candidate, index: _DocIndex, alias: bool = False
-) -> None:
-    """A bare proper noun named together with a person is one too ("Ghiath and his brother
-    Wissam were taken"), unless spaCy reads it as a place or group, or a veto fires. spaCy's ORG
-    on a full name beside an attested full name is its usual slip ("police detained X Y and
-    Z W"), and so is it on a name the draft gives as the person's alias."""
-    mention = candidate.mention
-    token = index.token_at.get(mention.start) if mention else None
-    if mention is None or token is None or token.pos_ != "PROPN":
-        return
-    label = index.other_label(mention.start, mention.end)
-    full_names = mention.is_multiword and partner.attested and partner.mention.is_multiword
-    if label is not None and not (label == "ORG" and (full_names or alias)):
-        return
-    mention.evidence.append(COORDINATED)
-    candidate.person = candidate.coordinated = _judge(candidate, index)
-    if not candidate.person:
-        mention.evidence.remove(COORDINATED)
-
-
-def _link_coordinated(candidates: list[_Candidate], index: _DocIndex) -> None:
-    """Two linear passes over neighbouring runs: '[X], [Y] and PERSON' or '[X] (PERSON)', then
-    'PERSON and [X]' or 'PERSON, known as “[X]”'."""
-    text = index.text
-    for a, b in zip(reversed(candidates[:-1]), reversed(candidates[1:]), strict=True):
-        if a.bare and b.vouches_for(a) and a.mention and b.mention:
-            gap = text[a.mention.end : b.mention.start]
-            listed = b.coordinated and LIST_COMMA_RE.match(gap)
-            if COORDINATION_RE.match(gap) or listed or SCRIPT_BEFORE_RE.match(gap):
-                _coordinate(a, b, index)
-    for a, b in itertools.pairwise(candidates):
-        gap = text[a.mention.end : b.mention.start] if a.mention and b.mention else ""
-        alias = bool(ALIAS_AFTER_RE.match(gap))
-        if b.bare and a.vouches_for(b) and (alias or COORDINATION_RE.match(gap)):
-            _coordinate(b, a, index, alias)
+def _token_facts(index: _DocIndex, start: int, end: int) -> tuple[str | None, str | None]:
+    """(part of speech of the first token, spaCy's place or group label) of a span."""
+    token = index.token_at.get(start)
+    return (token.pos_ if token is not None else None), index.other_label(start, end)
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
@@ -582,10 +501,15 @@ def find_mentions(doc: Doc) -> list[Mention]:
     if cached is not None:
         return cached
     index = _DocIndex(doc)
-    candidates = [_Candidate(run, _build_mention(run, index)) for run in iter_runs(index.text)]
+    candidates = [Candidate(run, _build_mention(run, index)) for run in iter_runs(index.text)]
     for candidate in candidates:
         candidate.person = _judge(candidate, index)
-    _link_coordinated(candidates, index)
+    link_named_together(
+        candidates,
+        index.text,
+        lambda c: _judge(c, index),
+        lambda s, e: _token_facts(index, s, e),
+    )
     mentions = [c.mention for c in candidates if c.person and c.mention is not None]
     doc.user_data[CACHE_KEY] = mentions
     doc.user_data[CACHE_KEY + ".place_words"] = index.place_words

@@ -25,6 +25,7 @@ ROLE_BEFORE = "role cue before the name"
 SPEECH_AFTER = "speech verb after the name"
 KUNYA = "kunya (Abu/Umm) name"
 FOOTNOTE = "footnote mark after the name"
+NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
 
 NAME_ANCHORS = frozenset({"title before the name", HONORIFIC, KUNYA, "byline or credit"})
 """Evidence that survives every place signal: nobody writes "President Hamdaniyah"."""

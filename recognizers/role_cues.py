@@ -35,8 +35,9 @@ def person_cue_regex() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def role_before_regex() -> re.Pattern[str]:
-    """A role cue directly before the name: 'citizen journalist X', 'his brother, X'."""
-    return re.compile(person_cue_regex().pattern + r"\s*,?\s*$", re.IGNORECASE)
+    """A role cue directly before the name: 'citizen journalist X', 'his brother, X', 'the
+    photographer (X)'."""
+    return re.compile(person_cue_regex().pattern + r"\s*[,(]?\s*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

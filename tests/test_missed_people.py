@@ -146,6 +146,7 @@ def test_people_named_together_or_by_grammar_are_found(bare_engine, text, names)
         ("From Raqqa, a resident told us the bridge was down.", "Raqqa"),
         ("Gunmen attacked Al-Hamra and Ayn Tiba, two villages near the border.", "Ayn Tiba"),
         ("Gaza's children are starving, Rima Haddoub said.", "Gaza"),
+        ("Rima Haddoub said the Transcripts office and the Kurds' party were closed.", "Kurds"),
     ],
 )
 def test_places_and_groups_stay_out_of_the_people(bare_engine, text, kept) -> None:
@@ -177,6 +178,17 @@ def test_a_plural_role_word_titles_names_not_an_organisation(bare_engine) -> Non
             "https://example.org/news/ihor-zhovtak-detained",
             ["Ihor Zhovtak"],
         ),
+        (
+            "Political prisoner Ihor Zhovtak was moved. Zhovtak-supporters protested outside.",
+            ["Ihor Zhovtak"],
+        ),
+        ("Political prisoner Ihor Zhovtak was moved. A pro-Zhovtak rally followed.", ["Zhovtak"]),
+        (
+            "Political prisoner Ihor Zhovtak was moved. The Zhovtaks have not seen him.",
+            ["Zhovtaks"],
+        ),
+        ("Police detained the photographer (Ihor Zhovtak) on Monday.", ["Ihor Zhovtak"]),
+        ("Political prisoner Juan-Carlos Ordoñero was moved. Juan-Carlos is 50.", ["Juan-Carlos"]),
     ],
 )
 def test_no_word_of_a_replaced_name_is_left(bare_engine, text, names) -> None:
