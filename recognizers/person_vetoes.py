@@ -158,6 +158,11 @@ def _common_word(f: RunFacts) -> str | None:
 def _spacy_other(f: RunFacts) -> str | None:
     if f.evidence & NAME_ANCHORS:
         return None
+    # "The detention of Syrians", "police detained Kurds": a people is no person; only the
+    # grammar of one individual (an age, a relative, a role) outweighs spaCy's NORP.
+    individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT}) or f.closed_role
+    if f.label == "NORP" and not f.from_ner and not individual:
+        return "spaCy calls it NORP"
     if f.label and f.label != "ORG" and not f.from_ner and not f.personal:
         return f"spaCy calls it {f.label}"
     return None

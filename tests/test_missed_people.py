@@ -134,6 +134,8 @@ def test_initials_after_a_one_letter_honorific_are_no_name(bare_engine) -> None:
         ),
         ("Authorities detained Yulka Shyrma, who works for the site.", ["Yulka Shyrma"]),
         ("Sorizo has been held in the central prison since 2020, his mother said.", ["Sorizo"]),
+        ("The arrest of Andron Pelekh was condemned by his union.", ["Andron Pelekh"]),
+        ("After the killing of Ghiyath, his family fled.", ["Ghiyath"]),
     ],
 )
 def test_people_named_together_or_by_grammar_are_found(bare_engine, text, names) -> None:
@@ -146,6 +148,9 @@ def test_people_named_together_or_by_grammar_are_found(bare_engine, text, names)
         ("From Raqqa, a resident told us the bridge was down.", "Raqqa"),
         ("Gunmen attacked Al-Hamra and Ayn Tiba, two villages near the border.", "Ayn Tiba"),
         ("Gaza's children are starving, Rima Haddoub said.", "Gaza"),
+        ("The detention of Syrians in Lebanon rose, Rima Haddoub said.", "Syrians"),
+        ("Police detained Kurds and Armenians at the border, Rima Haddoub said.", "Kurds"),
+        ("Syrians said the camp was cold, Rima Haddoub said.", "Syrians"),
         ("Rima Haddoub said the Transcripts office and the Kurds' party were closed.", "Kurds"),
     ],
 )
