@@ -18,18 +18,34 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from recognizers.lexicon import alternation, phrases
-from recognizers.name_keys import ARABIC_ARTICLES, HONORIFICS, KUNYA_PREFIXES, name_parts
+from recognizers.mention_links import Candidate, link_named_together
+from recognizers.name_keys import HONORIFICS, KUNYA_PREFIXES, name_parts
+from recognizers.name_runs import WORD_RE, is_article_word, iter_runs
 from recognizers.organisation_names import names_organisation
+from recognizers.person_vetoes import (
+    COLLECTIVE_KINSHIP,
+    FOOTNOTE,
+    KINSHIP,
+    NER_EVIDENCE,
+    PERSON_OBJECT,
+    RELATIVE_WHO,
+    RunFacts,
+    non_person_reason,
+)
 from recognizers.public_role_grammar import is_institution_noun
+from recognizers.role_cues import (
+    PERSON_NOUN_WORDS,
+    POSSESSIVE_RE,
+    PUBLIC_ROLE_HEADS,
+    at_risk_role_heads,
+    is_role_head,
+    role_before_regex,
+    role_head_lemma,
+    role_start_regex,
+)
 
 CACHE_KEY = "sourceguard.person_mentions"
 
-WORD_RE = re.compile(r"[^\W\d_](?:[\w’'\-]*[^\W_])?")
-POSSESSIVE_RE = re.compile(r"(?:’|')s?$")
-RUN_GAP = frozenset({" ", "\u00a0"})
-INITIAL_GAP = frozenset({".", ". ", ".\u00a0"})
-"""After an initial ("R.K. Verma", "K.Ö. Ak") a full stop does not end the name."""
-NAME_PARTICLES_INSIDE = frozenset(phrases("person_mentions/name_particles_inside.txt"))
 
 PUBLIC_TITLE_WORDS = frozenset(phrases("person_mentions/public_title_words.txt"))
 """Titles that put a person on the public record ('Minister', 'General', ...)."""
@@ -43,7 +59,7 @@ TITLE_WORDS = PUBLIC_TITLE_WORDS | PRIVATE_TITLE_WORDS
 MONTHS_AND_DAYS = frozenset(phrases("person_mentions/months_and_days.txt"))
 
 SPEECH_AFTER_RE = re.compile(
-    r"^(?:’s|'s)?\s*(?:,[^,.;]{0,80},\s*)?(?:has |had |have |also |then |later |previously |again )?"
+    r"^(?:’s|'s)?\s*(?:,[^,.;]{0,80},\s*|\([^()\n]{0,80}\)\s*)?(?:has |had |have |also |then |later |previously |again )?"
     r"(?:said|says|told|tells|added|adds|recalled|recalls|explained|explains|wrote|writes|posted|"
     r"described|describes|denied|denies|urged|urges|called|calls|warned|warns|confirmed|asked|"
     r"insisted|stressed|noted|estimated|demanded|claimed|continued|agreed|replied|spoke|speaks)\b"
@@ -52,7 +68,8 @@ SPEECH_BEFORE_RE = re.compile(
     r"(?:\b(?:said|says|added|according to|wrote|asked|recalled|explained)|[”\"],?)\s*$",
     re.IGNORECASE,
 )
-AGE_AFTER_RE = re.compile(r"^\s*,\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|\.(?!\d)|$)")
+AGE_AFTER_RE = re.compile(r"^\s*(?:,|\(|—|–)\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|—|–|\.(?!\d)|$)")
+"""', 29,' '(29)' '— 29 —': an age apposition, whatever the punctuation."""
 CREDIT_BEFORE_RE = re.compile(
     r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
     r"Illustration|Credit|Credits|Reporting|Additional reporting|Reported|Edited|Editing|Writing|"
@@ -80,12 +97,13 @@ PLACE_LIST_RE = re.compile(
     + _CAP_RUN
     + r")*)"
 )
+AFTER_THE_RE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w’'\-]*\s+){0,2}$")
 FOOTNOTE_MARK_RE = re.compile(r"\\?[*†‡]{1,3}")
-FOOTNOTE_EVIDENCE = "footnote mark after the name"
+FOOTNOTE_EVIDENCE = FOOTNOTE
 """Drafts mark changed names with a footnote ("Iryna*"); spaCy then often mistags the word."""
 APPOSITIVE_RE = re.compile(
     r"^(?:’s|'s)?\s*(?:(?:,|\(|—|–|-)\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?(?P<app>[^,;:()\n]{1,140})"
-    r"|\s+(?P<who>(?:who|whose|is|was)\b[^;:()\n]{1,140}))"
+    r"|\s+(?P<who>(?:who|whose|is|was|are|were|has|have|had)\b[^;:()\n]{1,140}))"
 )
 
 
@@ -102,6 +120,7 @@ class Mention:
     left: str = ""
     appositive: str = ""
     right: str = ""
+    appositive_start: int = -1
     from_ner: bool = False
     credit: bool = False
 
@@ -127,121 +146,6 @@ def _non_person_head_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _non_person_prefixes() -> frozenset[str]:
     return frozenset(phrases("non_person_prefixes.txt"))
-
-
-@lru_cache(maxsize=1)
-def _person_cue_regex() -> re.Pattern[str]:
-    """Union of every role cue: used only to decide that a run is a person at all."""
-    items = (
-        phrases("citizen_journalist_cues.txt")
-        + phrases("at_risk_cues.txt")
-        + (
-            "(?:a|an|the) (?:\\w+ ){0,3}(?:spokes(?:man|woman|person)|official|leader|head|director|member|founder|editor|chief|officer)",
-        )
-    )
-    return re.compile(r"(?<![\w-])" + alternation(items, plural=True) + r"(?![\w-])", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _role_before_regex() -> re.Pattern[str]:
-    """A role cue directly before the name: 'citizen journalist X', 'his brother, X'."""
-    return re.compile(_person_cue_regex().pattern + r"\s*,?\s*$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _role_start_regex() -> re.Pattern[str]:
-    """A singular role noun opening an appositive: 'X, director of ...', 'X, a nurse ...'."""
-    items = (
-        phrases("citizen_journalist_cues.txt")
-        + phrases("at_risk_cues.txt")
-        + (
-            "head",
-            "director",
-            "chief",
-            "spokes(?:man|woman|person)",
-            "leader",
-            "member",
-            "founder",
-            "editor",
-            "officer",
-            "official",
-        )
-    )
-    return re.compile(
-        r"^(?:(?:a|an|the|his|her|their|another|one of (?:the|his|her|their))\s+)?(?:[\w’'\-]+\s+){0,4}?"
-        + alternation(items)
-        + r"(?![\w-])",
-        re.IGNORECASE,
-    )
-
-
-def is_article_word(word: str) -> bool:
-    head, sep, tail = word.partition("-")
-    return bool(sep) and head in ARABIC_ARTICLES and tail[:1].isupper()
-
-
-ADJECTIVE_SUFFIXES = frozenset(phrases("person_mentions/adjective_suffixes.txt"))
-
-
-def _is_namey(word: str) -> bool:
-    """Capitalised or article-prefixed, but not an adjective like 'Hamdaniyah-based'."""
-    if "-" in word and word.rsplit("-", 1)[1] in ADJECTIVE_SUFFIXES:
-        return False
-    return word[:1].isupper() or is_article_word(word)
-
-
-def _is_initial(word: str) -> bool:
-    return len(word) <= 2 and word.isupper()
-
-
-def _iter_runs(text: str) -> list[list[tuple[int, int]]]:
-    """Runs of capitalised words joined by single spaces, name particles allowed inside."""
-    words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    pending_particle: tuple[int, int] | None = None
-    for i, (s, e) in enumerate(words):
-        word = text[s:e]
-        joined = bool(current) and (
-            text[current[-1][1] : s] in RUN_GAP
-            or (
-                text[current[-1][1] : s] in INITIAL_GAP
-                and _is_initial(text[current[-1][0] : current[-1][1]])
-            )
-        )
-        if pending_particle is not None and not (
-            text[pending_particle[1] : s] in RUN_GAP and _is_namey(word)
-        ):
-            pending_particle = None
-        if _is_namey(word):
-            if (
-                current
-                and (joined or pending_particle is not None)
-                and not POSSESSIVE_RE.search(text[current[-1][0] : current[-1][1]])
-            ):
-                if pending_particle is not None:
-                    current.append(pending_particle)
-                current.append((s, e))
-            else:
-                if current:
-                    runs.append(current)
-                current = [(s, e)]
-                if pending_particle is not None and not joined:
-                    current = [pending_particle, (s, e)]
-            pending_particle = None
-        elif word in NAME_PARTICLES_INSIDE and i + 1 < len(words):
-            if current and not joined:
-                runs.append(current)
-                current = []
-            pending_particle = (s, e)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-            pending_particle = None
-    if current:
-        runs.append(current)
-    return runs
 
 
 class _DocIndex:
@@ -274,7 +178,7 @@ class _DocIndex:
                 if not POSSESSIVE_RE.search(item):
                     words.update(w.lower() for w in WORD_RE.findall(item))
         heads = _non_person_heads()
-        for run in _iter_runs(self.text):
+        for run in iter_runs(self.text):
             end = run[-1][1]
             if heads.match(self.text[end : end + 60]) or names_organisation(
                 self.text, run[0][0], end, self.token_at
@@ -313,32 +217,26 @@ FUNCTION_POS = frozenset(phrases("person_mentions/function_pos.txt"))
 """A sentence-initial capitalised word of these classes is not a name ("Then Rima ..."); a noun,
 adjective or proper noun may be one ("Rima al-Nouri lost her son")."""
 
-PUBLIC_ROLE_HEADS = frozenset(phrases("person_mentions/public_role_heads.txt"))
-"""Nouns that end a job title before a name ("Health Minister", "Council head", "Researcher")."""
+
+LIST_AFTER_RE = re.compile(r"\s*(?:,|and\b|&)")
 
 
-KINSHIP_WORDS = frozenset(phrases("person_mentions/kinship_words.txt"))
-
-
-@lru_cache(maxsize=1)
-def _at_risk_role_heads() -> frozenset[str]:
-    """Single-word role nouns of the cue files ("Resident", "Fixer", "Witness") used as titles."""
-    words: set[str] = set()
-    for filename in ("at_risk_cues.txt", "citizen_journalist_cues.txt"):
-        for phrase in phrases(filename):
-            if re.fullmatch(r"[a-z]+", phrase):
-                words.add(phrase)
-    # Kinship words open names ("Son Heung-min") more often than they title them.
-    return frozenset(words - KINSHIP_WORDS)
-
-
-def is_role_head(word: str) -> bool:
-    """A capitalised role noun standing as a title before a name."""
-    bare = POSSESSIVE_RE.sub("", word)
-    if not bare[:1].isupper() or bare != word:
+def _title_head(text: str, run: list[tuple[int, int]], i: int, index: _DocIndex) -> bool:
+    """Run word ``i`` is a role noun titling the name after it. A plural title ("Residents X and
+    Y said") heads a list of names, so it needs one, and a name word after it, not a function
+    word ("Reporters Without Borders" is an organisation)."""
+    s, e = run[i]
+    word = text[s:e]
+    token = index.token_at.get(s)
+    if i == 0 and token is not None and token.is_sent_start and word.lower() in PERSON_NOUN_WORDS:
+        return True  # "Photographer Ihar Zhuk was held": a person noun opening the sentence
+    if not is_role_head(word):
         return False
-    lower = bare.lower()
-    return lower in PUBLIC_ROLE_HEADS or lower in _at_risk_role_heads()
+    if role_head_lemma(word) == word.lower():
+        return True
+    following = index.token_at.get(run[i + 1][0])
+    named = following is None or not (following.is_stop or following.pos_ in FUNCTION_POS)
+    return named and bool(LIST_AFTER_RE.match(text, run[-1][1]))
 
 
 def _institution_end(text: str, run: list[tuple[int, int]]) -> list[int]:
@@ -356,7 +254,7 @@ def _strip_leading(
     honorific = False
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
-    heads = [i for i, (s, e) in enumerate(run[:-1]) if is_role_head(text[s:e])]
+    heads = [i for i, (s, e) in enumerate(run[:-1]) if _title_head(text, run, i, index)]
     heads += _institution_end(text, run)
     if heads:
         cut = max(heads) + 1
@@ -373,6 +271,8 @@ def _strip_leading(
         elif bare.lower() in HONORIFICS and len(run) > 1:
             honorific = True
             stripped.append(bare)
+        elif stripped and stripped[-1].lower() in HONORIFICS:
+            break  # after "Mr" every word is the name, even "Can" or "May" ("Mr Can Sivas")
         elif bare in MONTHS_AND_DAYS or (
             token is not None
             and token.is_sent_start
@@ -409,11 +309,23 @@ def _is_verb_subject(index: _DocIndex, start: int, end: int) -> bool:
 SPEECH_LEMMAS = frozenset(phrases("person_mentions/speech_lemmas.txt"))
 KINSHIP_AFTER_RE = re.compile(
     r"(?:’s|'s)\s+(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
-    r"(?:father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|husband|"
-    r"children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
+    r"(?P<kin>father|mother|son|sons|daughter|daughters|brother|brothers|sister|sisters|wife|"
+    r"husband|children|child|family|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|widow|"
     r"parents|fianc[ée]e?)\b"
 )
 """'Samer's father': only a person has relatives."""
+COLLECTIVE_KIN = frozenset({"sons", "daughters", "brothers", "sisters", "children", "child"})
+COLLECTIVE_KIN |= {"family", "parents"}
+"""'Gaza's children', 'Syria's sons': places have these too, so they are weaker evidence."""
+RELATIVE_WHO_RE = re.compile(r"^(?:’s|'s)?\s*,\s*(?:(?:aged\s+)?\d{1,3}\s*,\s*)?who(?:m|se)?\b")
+"""'X, who works for ...': the relative pronoun of people (places take 'which' or 'where')."""
+
+
+@lru_cache(maxsize=1)
+def _person_object_regex() -> re.Pattern[str]:
+    """A verb only people undergo, right before the name: 'police detained X'."""
+    verbs = alternation(phrases("person_mentions/person_object_verbs.txt"))
+    return re.compile(r"(?<![\w-])" + verbs + r"\s+$", re.IGNORECASE)
 
 
 def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
@@ -434,20 +346,25 @@ def _strip_trailing_role(text: str, run: list[tuple[int, int]]) -> list[tuple[in
     return run
 
 
-def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
-    text = index.text
-    run, stripped, honorific = _strip_leading(text, _strip_trailing_role(text, run), index)
-    if not run:
-        return None
+def _mention_span(
+    text: str, run: list[tuple[int, int]], honorific: bool
+) -> tuple[int, int, list[str]] | None:
+    """Start, end (a possessive ending cut off) and name parts of a stripped run."""
     start, end = run[0][0], run[-1][1]
-    last_word = text[run[-1][0] : end]
-    possessive = POSSESSIVE_RE.search(last_word)
+    possessive = POSSESSIVE_RE.search(text[run[-1][0] : end])
     if possessive and possessive.start() > 0:
         end = run[-1][0] + possessive.start()
-    name = text[start:end]
-    parts = name_parts(name)
-    if not parts or all(len(p.strip(".")) <= 1 for p in parts):
-        return None  # no name is made of initials alone ("the U.S.")
+    parts = name_parts(text[start:end])
+    if not parts:
+        return None
+    if all(len(p.strip(".")) <= 1 for p in parts) and not honorific:
+        return None  # no name is made of initials alone ("the U.S."), unless "Mr P." says so
+    return start, end, parts
+
+
+def _with_context(index: _DocIndex, start: int, end: int, parts: list[str]) -> Mention:
+    """The mention with its left, right and appositive windows read off the sentence."""
+    text = index.text
     sent_start, sent_end = index.sentence_bounds(start)
     line_start = text.rfind("\n", 0, start) + 1
     left = text[max(sent_start, line_start, start - 160) : start]
@@ -458,29 +375,45 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
     if footnoted and right_start < len(text):
         sent_end = max(sent_end, index.sentence_bounds(right_start)[1])
     right = text[right_start : min(sent_end, right_start + 200)]
-    mention = Mention(start=start, end=end, text=name, parts=parts, left=left, right=right)
+    mention = Mention(
+        start=start, end=end, text=text[start:end], parts=parts, left=left, right=right
+    )
     if footnoted:
         mention.evidence.append(FOOTNOTE_EVIDENCE)
+    app = APPOSITIVE_RE.match(right)
+    if app:
+        group = "app" if app.group("app") is not None else "who"
+        mention.appositive = (app.group(group) or "").strip()
+        raw = app.group(group) or ""
+        mention.appositive_start = right_start + app.start(group) + len(raw) - len(raw.lstrip())
+    return mention
+
+
+def _anchor_evidence(mention: Mention, stripped: list[str], honorific: bool) -> None:
+    """What the words stripped from the front of the run say: a title, a role, an honorific."""
     if stripped and any(
         w in PUBLIC_TITLE_WORDS or w.lower() in PUBLIC_ROLE_HEADS for w in stripped
     ):
         mention.title = " ".join(stripped)
         mention.evidence.append("title before the name")
-    if any(w.lower() in _at_risk_role_heads() for w in stripped):
+    if any(role_head_lemma(w) in at_risk_role_heads() | PERSON_NOUN_WORDS for w in stripped):
         mention.evidence.append("role cue before the name")
     if honorific:
         mention.evidence.append("honorific before the name")
-    app = APPOSITIVE_RE.match(right)
-    if app:
-        mention.appositive = (app.group("app") or app.group("who") or "").strip()
+
+
+def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, int]]) -> None:
+    """Person grammar around the name: a credit, a kunya, speech, relatives, an age, a role."""
+    text, start, end = index.text, mention.start, mention.end
+    left, right = mention.left, mention.right
     mention.from_ner = index.overlaps_person(start, end)
     if mention.from_ner:
-        mention.evidence.append("spaCy named-entity recognizer: PERSON")
+        mention.evidence.append(NER_EVIDENCE)
+    line_start = text.rfind("\n", 0, start) + 1
     mention.credit = bool(CREDIT_BEFORE_RE.search(text[max(line_start, start - 40) : start]))
     if mention.credit:
         mention.evidence.append("byline or credit")
-    first = text[start : run[0][1]]
-    if first.lower() in KUNYA_PREFIXES and len(run) > 1:
+    if text[start : run[0][1]].lower() in KUNYA_PREFIXES and len(run) > 1:
         mention.evidence.append("kunya (Abu/Umm) name")
     if SPEECH_AFTER_RE.match(right):
         mention.evidence.append("speech verb after the name")
@@ -488,89 +421,101 @@ def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | No
         mention.evidence.append("speech attribution before the name")
     elif _speech_subject(index, start, end):
         mention.evidence.append("subject of a verb of saying (parse)")
-    if KINSHIP_AFTER_RE.match(text, end):
-        mention.evidence.append("possessor of a relative ('X's father')")
+    kin = KINSHIP_AFTER_RE.match(text, end)
+    if kin and kin.group("kin") in COLLECTIVE_KIN:
+        mention.evidence.append(COLLECTIVE_KINSHIP)
+    elif kin:
+        mention.evidence.append(KINSHIP)
+    if RELATIVE_WHO_RE.match(right):
+        mention.evidence.append(RELATIVE_WHO)
+    if _person_object_regex().search(left[-40:]):
+        mention.evidence.append(PERSON_OBJECT)
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):
         mention.evidence.append("age given after the name")
-    if mention.appositive and _role_start_regex().match(mention.appositive):
+    if mention.appositive and role_start_regex().match(mention.appositive):
         mention.evidence.append("role described after the name")
-    if _role_before_regex().search(left[-60:]):
+    if role_before_regex().search(left[-60:]):
         mention.evidence.append("role cue before the name")
+
+
+def _build_mention(run: list[tuple[int, int]], index: _DocIndex) -> Mention | None:
+    run, stripped, honorific = _strip_leading(
+        index.text, _strip_trailing_role(index.text, run), index
+    )
+    if not run:
+        return None
+    # "Mr P." is a person; "U.S." is not, though "U" is a Burmese honorific.
+    span = _mention_span(index.text, run, honorific and len(stripped[-1]) > 1)
+    if span is None:
+        return None
+    mention = _with_context(index, *span)
+    _anchor_evidence(mention, stripped, honorific)
+    _grammar_evidence(mention, index, run)
     return mention
 
 
-NAME_ANCHORS = frozenset(
-    {
-        "title before the name",
-        "honorific before the name",
-        "kunya (Abu/Umm) name",
-        "byline or credit",
-    }
-)
-"""Evidence that survives every place signal: nobody writes "President Hamdaniyah"."""
-ROLE_EVIDENCE = frozenset(
-    {"role described after the name", "role cue before the name", "age given after the name"}
-)
-PERSON_GRAMMAR = ROLE_EVIDENCE | {
-    "speech verb after the name",
-    "kunya (Abu/Umm) name",
-    "subject of a verb of saying (parse)",
-    "possessor of a relative ('X's father')",
-}
-"""Grammar that only a person has: word lists about places never outweigh it."""
+def _closed_role(mention: Mention, index: _DocIndex) -> bool:
+    """The role noun after the name closes an appositive ("X, a resident of Y"), rather than
+    opening the next clause ("From Raqqa, a resident told us")."""
+    match = role_start_regex().match(mention.appositive) if mention.appositive else None
+    if match is None or mention.appositive_start < 0:
+        return False
+    pos = mention.appositive_start + match.end()
+    while pos < len(index.text) and index.text[pos] in " \u00a0":
+        pos += 1
+    token = index.token_at.get(pos)
+    return token is None or token.pos_ not in ("VERB", "AUX")
 
 
-def _is_non_person(
+def _run_facts(
     mention: Mention, all_words: list[str], run_words: list[str], run_start: int, index: _DocIndex
-) -> str | None:
-    """A reason why this run names a place, building or group, or None."""
+) -> RunFacts:
+    """Everything the vetoes weigh, read once from bounded windows around the run."""
     text = index.text
-    evidence = set(mention.evidence)
     after = text[mention.end : mention.end + 60]
-    if _non_person_heads().match(after) and not (
-        # "Fares Bakri's National Guard": the possessor of an institution is a person.
-        POSSESSIVE_RE.match(after[:2]) and mention.is_multiword
-    ):
-        return "followed by a place or organisation word"
-    if len(all_words) == 1 and run_words[0].lower() in _non_person_head_words():
-        return "a place or organisation word"
-    # A word list never vetoes person evidence: "Mr Robert Hill said" is a person.
-    personal = "honorific before the name" in evidence or (evidence & PERSON_GRAMMAR)
-    if not personal and any(w.lower() in _non_person_head_words() for w in all_words[1:]):
-        return "contains a place or organisation word"
-    if POSSESSIVE_RE.sub("", run_words[0]) in _non_person_prefixes():
-        return "starts like a place or faction name"
-    if all(w.isupper() and len(w) > 1 for w in run_words) and not mention.credit:
-        return "written in capitals"
-    label = index.other_label(mention.start, mention.end)
-    if label in ("GPE", "LOC") and not mention.from_ner and not personal:
-        return f"spaCy calls it {label}"
-    possessive = bool(POSSESSIVE_RE.search(run_words[-1]))
     before = text[max(0, run_start - 40) : mention.start]
-    title_or_credit = (
-        bool(mention.title) or mention.credit or "honorific before the name" in evidence
+    head_words = _non_person_head_words()
+    token = index.token_at.get(mention.start)
+    folded = (w.lower() for w in WORD_RE.findall(mention.text))
+    return RunFacts(
+        evidence=frozenset(mention.evidence),
+        multiword=mention.is_multiword,
+        from_ner=mention.from_ner,
+        credit=mention.credit,
+        titled=bool(mention.title),
+        label=index.other_label(mention.start, mention.end),
+        possessive=bool(POSSESSIVE_RE.search(run_words[-1])),
+        followed_by_place_word=bool(_non_person_heads().match(after)),
+        possessive_after=bool(POSSESSIVE_RE.match(after[:2])),
+        single_place_word=len(all_words) == 1 and run_words[0].lower() in head_words,
+        contains_place_word=any(w.lower() in head_words for w in all_words[1:]),
+        place_prefix=POSSESSIVE_RE.sub("", run_words[0]) in _non_person_prefixes(),
+        all_capitals=all(w.isupper() and len(w) > 1 for w in run_words),
+        after_strong_place_preposition=bool(STRONG_PLACE_PREPOSITION_RE.search(before)),
+        after_place_preposition=bool(PLACE_PREPOSITION_RE.search(before)),
+        after_the=bool(AFTER_THE_RE.search(before)),
+        common_word=len(run_words) == 1 and token is not None and token.pos_ not in ("PROPN", "X"),
+        used_as_place=all(w in index.place_words for w in folded),
+        closed_role=_closed_role(mention, index),
     )
-    if not possessive and not title_or_credit and STRONG_PLACE_PREPOSITION_RE.search(before):
-        return "after a place preposition"
-    if evidence & NAME_ANCHORS:
-        return None
-    if not possessive and PLACE_PREPOSITION_RE.search(before):
-        return "after a place preposition"
-    if re.search(r"\b[Tt]he\s+(?:[A-Z][\w’'\-]*\s+){0,2}$", before):
-        return "after 'the'"
-    if len(run_words) == 1 and not mention.from_ner and FOOTNOTE_EVIDENCE not in evidence:
-        token = index.token_at.get(mention.start)
-        if token is not None and token.pos_ not in ("PROPN", "X"):
-            return "a capitalised common word"
-    if label and label != "ORG" and not mention.from_ner and not personal:
-        return f"spaCy calls it {label}"
-    if evidence & ROLE_EVIDENCE:
-        return None
-    if all(w in index.place_words for w in (w.lower() for w in WORD_RE.findall(mention.text))):
-        return "used as a place elsewhere in the draft"
-    return None
+
+
+def _judge(candidate: Candidate, index: _DocIndex) -> bool:
+    """Whether the candidate's mention, with the evidence it has, names a person."""
+    mention, run = candidate.mention, candidate.run
+    if mention is None or not mention.evidence:
+        return False
+    words = [index.text[s:e] for s, e in run if s >= mention.start]
+    all_words = [index.text[s:e] for s, e in run]
+    return non_person_reason(_run_facts(mention, all_words, words, run[0][0], index)) is None
+
+
+def _token_facts(index: _DocIndex, start: int, end: int) -> tuple[str | None, str | None]:
+    """(part of speech of the first token, spaCy's place or group label) of a span."""
+    token = index.token_at.get(start)
+    return (token.pos_ if token is not None else None), index.other_label(start, end)
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
@@ -579,16 +524,16 @@ def find_mentions(doc: Doc) -> list[Mention]:
     if cached is not None:
         return cached
     index = _DocIndex(doc)
-    mentions: list[Mention] = []
-    for run in _iter_runs(index.text):
-        mention = _build_mention(run, index)
-        if mention is None or not mention.evidence:
-            continue
-        words = [index.text[s:e] for s, e in run if s >= mention.start]
-        all_words = [index.text[s:e] for s, e in run]
-        if _is_non_person(mention, all_words, words, run[0][0], index):
-            continue
-        mentions.append(mention)
+    candidates = [Candidate(run, _build_mention(run, index)) for run in iter_runs(index.text)]
+    for candidate in candidates:
+        candidate.person = _judge(candidate, index)
+    link_named_together(
+        candidates,
+        index.text,
+        lambda c: _judge(c, index),
+        lambda s, e: _token_facts(index, s, e),
+    )
+    mentions = [c.mention for c in candidates if c.person and c.mention is not None]
     doc.user_data[CACHE_KEY] = mentions
     doc.user_data[CACHE_KEY + ".place_words"] = index.place_words
     return mentions

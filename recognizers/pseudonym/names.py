@@ -15,7 +15,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from recognizers.anonymous_source.vocabulary import FAMILY_NOUNS, JOB_NOUNS, PERSON_NOUNS
 from recognizers.lexicon import phrases
 from recognizers.name_keys import name_parts
-from recognizers.person_mentions import KINSHIP_WORDS, TITLE_WORDS
+from recognizers.person_mentions import TITLE_WORDS
+from recognizers.role_cues import KINSHIP_WORDS
 
 MAX_WORD = 40
 CHARS = r"[\w’'\-]{0," + str(MAX_WORD) + "}"

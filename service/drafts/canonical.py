@@ -171,9 +171,28 @@ def canonicalize(
         for o, w in zip(extracted.origin, extracted.widths, strict=True):
             if w:
                 covered[o : o + w] = b"\x01" * w
-    return CanonicalText(
-        original, text, starts, ends, fmt, covered, placeholders, extracted.targets
-    )
+    targets = _with_bare_urls(original, covered if fmt != "plain" else None, extracted.targets)
+    return CanonicalText(original, text, starts, ends, fmt, covered, placeholders, targets)
+
+
+_BARE_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]{}]{1,2000}")
+
+
+def _with_bare_urls(
+    original: str, covered: bytearray | None, targets: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Link targets plus the URLs written out in the prose ("…/news/karim-al-sabbagh-held"): a
+    name in a visible address is the same name (one scan; spans inside a target are skipped)."""
+    import bisect
+
+    out = list(targets)
+    for m in _BARE_URL_RE.finditer(original):
+        i = bisect.bisect_right(targets, (m.start(), len(original) + 1)) - 1
+        inside = i >= 0 and targets[i][1] > m.start()
+        after = i + 1 < len(targets) and targets[i + 1][0] < m.end()
+        if not inside and not after and (covered is None or covered[m.start()]):
+            out.append(m.span())
+    return sorted(out)
 
 
 _ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")

@@ -332,6 +332,8 @@ def _target_mentions(canonical: CanonicalText, names: dict[str, Finding]) -> lis
             recognizer=owner.recognizer,
             reasons=[f"another mention of {owner.identity} (in a link target or slug)"],
             identity=owner.identity,
+            confidence=owner.confidence,
+            review=owner.review,
         )
         out.append(last)
     return out

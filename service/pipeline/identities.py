@@ -31,9 +31,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -60,6 +59,7 @@ from recognizers.person_mentions import (
     is_role_head,
 )
 from service.core.findings import Finding
+from service.pipeline.cluster_index import ClusterIndex
 
 STRONG_AT_RISK = 0.6
 """At-risk evidence below this score (quoted to the outlet, nothing more) never outranks a public role."""
@@ -195,103 +195,17 @@ def _partial_roster_word(text: str, evidence: Evidence, span: MentionSpan) -> bo
     return evidence.entity_type == PROTECTED_SOURCE and single_word and inside
 
 
-def _same_person(a: set[str], b: set[str]) -> bool:
-    return a <= b or b <= a
-
-
 def _nearest(candidates: list[PersonIdentity], pos: int) -> PersonIdentity:
     """The identity mentioned most recently before ``pos`` (journalistic back-reference)."""
 
     return min(candidates, key=lambda identity: identity.distance(pos))
 
 
-class _ClusterIndex:
-    """Which identities could take a span, without comparing it with every identity.
-
-    Clustering used to test each span against every identity so far (quadratic in the number of
-    people named). Multi-word key sets are indexed by themselves and by all their subsets, so
-    "K is a subset of an identity's set" and "an identity's set is a subset of K" are
-    dictionary look-ups; sets too large to enumerate fall back to a per-key posting list.
-    Results are those of the pairwise test, in the identities' creation order.
-    """
-
-    SUBSETS_UP_TO = 8
-
-    def __init__(self) -> None:
-        self.order: dict[int, int] = {}
-        self.exact: dict[frozenset[str], dict[int, PersonIdentity]] = {}
-        self.covering: dict[frozenset[str], dict[int, PersonIdentity]] = {}
-        self.multiword_by_key: dict[str, dict[int, PersonIdentity]] = {}
-        self.large: dict[str, dict[int, PersonIdentity]] = {}
-        self.multiword_sets: dict[int, set[frozenset[str]]] = {}
-        self.by_key: dict[str, dict[int, PersonIdentity]] = {}
-
-    def created(self, identity: PersonIdentity) -> None:
-        self.order[id(identity)] = len(self.order)
-
-    def added(self, identity: PersonIdentity, span: MentionSpan) -> None:
-        ident = id(identity)
-        keys = frozenset(k for part in span.parts for k in part)
-        for k in keys:
-            self.by_key.setdefault(k, {})[ident] = identity
-        if len(span.parts) <= 1 or keys in self.multiword_sets.setdefault(ident, set()):
-            return
-        self.multiword_sets[ident].add(keys)
-        self.exact.setdefault(keys, {})[ident] = identity
-        for k in keys:
-            self.multiword_by_key.setdefault(k, {})[ident] = identity
-        if len(keys) > self.SUBSETS_UP_TO:
-            for k in keys:
-                self.large.setdefault(k, {})[ident] = identity
-            return
-        for subset in _subsets(keys):
-            self.covering.setdefault(subset, {})[ident] = identity
-
-    def _sorted(self, found: dict[int, PersonIdentity]) -> list[PersonIdentity]:
-        return sorted(found.values(), key=lambda i: self.order[id(i)])
-
-    def multiword_matches(self, keys: frozenset[str]) -> list[PersonIdentity]:
-        """Identities with a multi-word mention whose keys contain, or are contained in, ``keys``."""
-        found: dict[int, PersonIdentity] = dict(self.covering.get(keys, {}))
-        if not keys:  # the empty set is a subset of everything
-            found.update({k: i for sets in self.exact.values() for k, i in sets.items()})
-        elif len(keys) <= self.SUBSETS_UP_TO:
-            for subset in _subsets(keys):
-                found.update(self.exact.get(subset, {}))
-        else:
-            pool = self.multiword_by_key
-            self._test(keys, (i for k in keys for i in pool.get(k, {}).values()), found)
-        self._test(keys, (i for k in keys for i in self.large.get(k, {}).values()), found)
-        return self._sorted(found)
-
-    def _test(self, keys: frozenset[str], pool: Iterable[PersonIdentity], found: dict) -> None:
-        for identity in pool:
-            ident = id(identity)
-            if ident not in found and any(
-                _same_person(keys, mk) for mk in self.multiword_sets.get(ident, ())
-            ):
-                found[ident] = identity
-
-    def sharing(self, keys: frozenset[str]) -> list[PersonIdentity]:
-        """Identities any of whose mentions has one of ``keys``."""
-        found: dict[int, PersonIdentity] = {}
-        for k in keys:
-            found.update(self.by_key.get(k, {}))
-        return self._sorted(found)
-
-
-def _subsets(keys: frozenset[str]) -> Iterator[frozenset[str]]:
-    items = sorted(keys)
-    for r in range(1, len(items) + 1):
-        for combo in combinations(items, r):
-            yield frozenset(combo)
-
-
 def _cluster(spans: list[MentionSpan]) -> list[PersonIdentity]:
     """Multi-word mentions first (they define identities), then single words join them."""
     identities: list[PersonIdentity] = []
     by_roster: dict[str, PersonIdentity] = {}
-    index = _ClusterIndex()
+    index = ClusterIndex()
 
     def place(span: MentionSpan, candidates: Callable[[], list[PersonIdentity]]) -> None:
         roster_ids = {e.roster_id for e in span.evidence if e.roster_id}
@@ -452,10 +366,13 @@ def _is_place_context(text: str, start: int, end: int) -> bool:
     return bool(STRONG_PLACE_PREPOSITION_RE.search(text[max(0, start - 30) : start]))
 
 
-def _propagate(text: str, identities: list[PersonIdentity]) -> None:
-    """Find every other occurrence of every identity's name parts (capitalised or in capitals)."""
-    owners: dict[str, list[PersonIdentity]] = {}
-    short_owners: dict[str, list[PersonIdentity]] = {}
+Owners = dict[str, list["PersonIdentity"]]
+
+
+def _owner_index(identities: list[PersonIdentity]) -> tuple[Owners, Owners]:
+    """Name key -> identities having it, and (for short keys) folded word -> identities."""
+    owners: Owners = {}
+    short_owners: Owners = {}
     for identity in identities:
         for key in identity.keys:
             if len(key) >= MIN_PROPAGATED_PART:
@@ -463,30 +380,79 @@ def _propagate(text: str, identities: list[PersonIdentity]) -> None:
         for word in identity.surfaces:
             if len(word) >= 2:
                 short_owners.setdefault(word, []).append(identity)
+    return owners, short_owners
+
+
+def _propagate(text: str, identities: list[PersonIdentity]) -> None:
+    """Find every other occurrence of every identity's name parts (capitalised or in capitals),
+    and the known names inside hyphen compounds and family plurals."""
+    owners, short_owners = _owner_index(identities)
     taken = sorted((m.start, m.end) for i in identities for m in i.mentions)
     starts = [s for s, _ in taken]
     for match in WORD_RE.finditer(text):
-        word = match.group()
-        if not (word[:1].isupper() or is_article_word(word)):
-            continue
         start, end = match.start(), match.end()
-        possessive = POSSESSIVE_RE.search(word)
-        if possessive and possessive.start() > 0:
-            end = start + possessive.start()
         i = bisect.bisect_right(starts, start) - 1
         if i >= 0 and taken[i][1] > start:
             continue
-        parts = name_parts(text[start:end])
-        if len(parts) != 1:
-            continue
-        keys = token_keys(parts[0])
-        candidates = {id(c): c for k in keys for c in owners.get(k, [])}
-        if not candidates:
-            candidates = {id(c): c for c in short_owners.get(parts[0], [])}
-        if not candidates or _is_place_context(text, start, end):
-            continue
+        if not _propagate_word(text, start, end, owners, short_owners):
+            for s, e, keys in _name_pieces(text, match.group(), start, owners):
+                _add_propagated(text, owners, s, e, keys)
+
+
+def _propagate_word(text: str, start: int, end: int, owners: Owners, short: Owners) -> bool:
+    """Add the word as a mention of the identity it names; False if it names none as a whole."""
+    word = text[start:end]
+    if not (word[:1].isupper() or is_article_word(word)):
+        return False
+    possessive = POSSESSIVE_RE.search(word)
+    if possessive and possessive.start() > 0:
+        end = start + possessive.start()
+    parts = name_parts(text[start:end])
+    if len(parts) != 1:
+        return False
+    keys = token_keys(parts[0])
+    candidates = {id(c): c for k in keys for c in owners.get(k, [])}
+    if not candidates:
+        candidates = {id(c): c for c in short.get(parts[0], [])}
+    if not candidates:
+        return False
+    if not _is_place_context(text, start, end):
         target = _nearest(list(candidates.values()), start)
         target.add(MentionSpan(start, end, [keys], propagated=True, words=list(parts)))
+    return True
+
+
+def _name_pieces(
+    text: str, word: str, offset: int, owners: Owners
+) -> list[tuple[int, int, frozenset[str]]]:
+    """Known name keys inside a word that is no name as a whole: a hyphen compound
+    ("pro-Zhukov", "Zhukov-led") or a family plural ("the Zhukovs"). Constant work per word."""
+    pieces: list[tuple[int, int, frozenset[str]]] = []
+    if "-" in word and not is_article_word(word):
+        pos = 0
+        for segment in word.split("-"):
+            keys = token_keys(segment) if len(segment) >= MIN_PROPAGATED_PART else frozenset()
+            if segment[:1].isupper() and any(k in owners for k in keys):
+                pieces.append((offset + pos, offset + pos + len(segment), keys))
+            pos += len(segment) + 1
+    elif word[:1].isupper() and word.endswith("s") and len(word) >= 6 and _after_the(text, offset):
+        keys = token_keys(word[:-1])
+        if any(k in owners for k in keys):
+            pieces.append((offset, offset + len(word), keys))
+    return pieces
+
+
+def _after_the(text: str, offset: int) -> bool:
+    """'the Zhukovs': a family plural follows the article (a bounded look back)."""
+    before = text[max(0, offset - 5) : offset]
+    return before[-4:] in ("the ", "The ") and (len(before) < 5 or not before[0].isalnum())
+
+
+def _add_propagated(text: str, owners: Owners, start: int, end: int, keys: frozenset[str]) -> None:
+    candidates = {id(c): c for k in keys for c in owners.get(k, [])}
+    if candidates and not _is_place_context(text, start, end):
+        target = _nearest(list(candidates.values()), start)
+        target.add(MentionSpan(start, end, [keys], propagated=True, words=[text[start:end]]))
 
 
 def _join_adjacent(text: str, identity: PersonIdentity) -> None:
