@@ -27,19 +27,14 @@ def test_dry_run_finds_every_script_with_json() -> None:
 
 
 def test_a_missing_figure_is_reported_as_missing_and_not_met() -> None:
-    figures = run_all.read_throughput({"sets": {"corpus": {"ratio": 2.4}}})
+    figures = run_all.read_throughput({"throughput_corpus_ratio": 2.4, "targets": {}})
     by_name = {f.name: f for f in figures}
-    assert by_name["throughput, corpus articles (in-process)"].met
-    long = by_name["throughput, long draft (in-process)"]
+    assert by_name["throughput in-process, corpus articles"].met
+    long = by_name["throughput in-process, long draft"]
     assert long.value is None and not long.met and long.shown() == "missing"
-    assert not by_name["throughput, whole process"].met
-
-
-def test_the_whole_process_ratio_is_found_under_any_process_key() -> None:
-    doc = {"sets": {}, "whole_process_run": {"words": 28000, "ratio": 1.62}}
-    assert run_all.whole_process_ratio(doc) == 1.62
-    assert run_all.whole_process_ratio({"whole_process": {"ratio": 1.4}}) == 1.4
-    assert run_all.whole_process_ratio({"sets": {"corpus": {"ratio": 3.0}}}) is None
+    whole = run_all.read_whole_process({"whole_process_long_wall_ratio": 1.49})
+    assert [f.met for f in whole] == [False, False, False, False]
+    assert whole[2].value == 1.49
 
 
 def test_targets_and_their_direction() -> None:
@@ -60,4 +55,5 @@ def test_targets_and_their_direction() -> None:
     assert run_all.read_http({"summary": {"median_overhead_ratio": 0.2}})[0].met
     assert not run_all.read_http({"summary": {"median_overhead_ratio": 0.21}})[0].met
     assert not run_all.read_incremental(None)[0].met
-    assert run_all.read_check_cache({"warm_speedup": 25})[0].met
+    assert run_all.read_check_cache({"check_warm_speedup": 25})[0].met
+    assert [f.met for f in run_all.read_incremental({"incremental_speedup": 10.0})] == [True, False]

@@ -277,6 +277,30 @@ def test_cache_skips_unchanged_files(
     assert fast_engine["create"] == 2, "a changed file is screened again"
 
 
+def test_warm_run_reuses_fingerprints_without_the_canonical_view(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    fast_engine: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cached fingerprints stand in for the canonical view, and only under their own key."""
+    import service.check.runner as runner
+
+    write(tmp_path / "site" / "p.md", DRAFT_MD)
+    first = json.loads(run(capsys, "site", "--format", "json")[1])["violations"]
+    assert first and all(v["fingerprint"] for v in first)
+    calls: list[int] = []
+    real = runner.canonicalize
+    monkeypatch.setattr(runner, "canonicalize", lambda *a, **k: calls.append(1) or real(*a, **k))
+    warm = json.loads(run(capsys, "site", "--format", "json")[1])["violations"]
+    assert warm == first and not calls, "a warm run reads fingerprints from the cache"
+    monkeypatch.setenv("SOURCEGUARD_SECRET_KEY", "another-check-secret-0123456789ab")
+    rekeyed = json.loads(run(capsys, "site", "--format", "json")[1])["violations"]
+    assert calls and fast_engine["create"] == 1, "findings still cached; fingerprints recomputed"
+    assert [v["fingerprint"] for v in rekeyed] != [v["fingerprint"] for v in first]
+    assert [{**v, "fingerprint": ""} for v in rekeyed] == [{**v, "fingerprint": ""} for v in first]
+
+
 def test_server_mode(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,

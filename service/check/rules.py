@@ -6,7 +6,7 @@ where it is and what kind of person or detail it is, never the text.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from recognizers.entities import (
@@ -159,7 +159,9 @@ class Violation:
         return f"{who} named"
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # A shallow copy: ``asdict``'s recursive deep copy was half of a warm check's report.
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["details"] = list(self.details)
         if not out["review"]:
             out.pop("review")
         out["rule_name"] = self.rule_name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -184,15 +185,43 @@ class Cache:
         return h.hexdigest()
 
     def get(self, key: str) -> list[dict[str, Any]] | None:
+        return self.get_entry(key, "")[0]
+
+    def get_entry(
+        self, key: str, key_id: str
+    ) -> tuple[list[dict[str, Any]] | None, list[str] | None]:
+        """(findings, their fingerprints); fingerprints only if made under the key ``key_id``.
+
+        With the fingerprints a warm run needs no canonical view of the file (that view cost
+        ten times the rest of a warm run); under another fingerprint key they are useless.
+        """
         path = self.directory / key[:2] / f"{key}.json"
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
+            return None, None
         findings = entry.get("findings") if isinstance(entry, dict) else None
-        return findings if isinstance(findings, list) else None
+        if not isinstance(findings, list):
+            return None, None
+        stored = entry.get("fingerprints")
+        if (
+            key_id
+            and isinstance(stored, dict)
+            and stored.get("key") == key_id
+            and isinstance(stored.get("values"), list)
+            and len(stored["values"]) == len(findings)
+            and all(isinstance(v, str) for v in stored["values"])
+        ):
+            return findings, stored["values"]
+        return findings, None
 
-    def put(self, key: str, findings: list[dict[str, Any]]) -> None:
+    def put(
+        self,
+        key: str,
+        findings: list[dict[str, Any]],
+        fingerprints: tuple[str, list[str]] | None = None,
+    ) -> None:
+        """``fingerprints``: (key id, keyed fingerprint of each finding's canonical reading)."""
         folder = self.directory / key[:2]
         try:
             if not self.directory.exists():
@@ -201,7 +230,10 @@ class Cache:
             folder.mkdir(exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": CACHE_FORMAT, "findings": findings}, handle)
+                entry: dict[str, Any] = {"format": CACHE_FORMAT, "findings": findings}
+                if fingerprints is not None:
+                    entry["fingerprints"] = {"key": fingerprints[0], "values": fingerprints[1]}
+                json.dump(entry, handle)
             os.replace(tmp, folder / f"{key}.json")
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):
@@ -223,12 +255,21 @@ def cache_context(
 # -- findings → violations ----------------------------------------------------------------------
 def violations_for(
     display: str,
-    canonical: CanonicalText,
+    canonical: CanonicalText | None,
     lines: LineIndex,
     findings: list[dict[str, Any]],
     key: bytes,
+    fingerprints: list[str] | None = None,
 ) -> list[Violation]:
-    """Rule violations, located in the original file. Findings the policy keeps are not ones."""
+    """Rule violations, located in the original file. Findings the policy keeps are not ones.
+
+    ``fingerprints`` (one per finding, from :func:`finding_fingerprints`, possibly cached) spare
+    the canonical view; without them they are computed from ``canonical``.
+    """
+    if fingerprints is None:
+        if canonical is None:
+            raise ValueError("violations_for needs the canonical view or the fingerprints")
+        fingerprints = finding_fingerprints(canonical, findings, key)
     details: dict[str, list[str]] = {}
     for f in findings:
         if f["entity_type"] == "QUASI_IDENTIFIER" and f.get("identity") and f.get("kind"):
@@ -236,7 +277,7 @@ def violations_for(
             if f["kind"] not in kinds:
                 kinds.append(f["kind"])
     out: list[Violation] = []
-    for f in findings:
+    for f, print_ in zip(findings, fingerprints, strict=True):
         rule = RULE_BY_TYPE.get(f["entity_type"])
         if f.get("review") and f.get("action") in ("keep", "flag"):
             rule = RULES[UNCERTAIN_ROLE]  # kept against doubt: the editor must see it
@@ -258,7 +299,7 @@ def violations_for(
                 end_column=end_column,
                 entity_type=f["entity_type"],
                 role=ROLE_LABELS.get(f["entity_type"], f["entity_type"].lower()),
-                fingerprint=fingerprint(canonical.reading(start, end), key),
+                fingerprint=print_,
                 identity=f.get("identity"),
                 risk=f.get("risk") if rule.id == "SG004" else None,
                 details=details.get(f.get("identity") or "", []) if rule.id == "SG004" else [],
@@ -266,6 +307,18 @@ def violations_for(
             )
         )
     return out
+
+
+def finding_fingerprints(
+    canonical: CanonicalText, findings: list[dict[str, Any]], key: bytes
+) -> list[str]:
+    """The keyed fingerprint of each finding's canonical reading (variants digest alike)."""
+    return [fingerprint(canonical.reading(f["start"], f["end"]), key) for f in findings]
+
+
+def fingerprint_key_id(key: bytes) -> str:
+    """Names the fingerprint key in cache entries without revealing it (an HMAC under it)."""
+    return hmac.new(key, b"sourceguard check cache fingerprints", hashlib.sha256).hexdigest()[:32]
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -305,21 +358,25 @@ def run(
             )
     results: list[FileResult] = []
     hits = 0
+    key_id = fingerprint_key_id(key)
     for file in files:
         data, text = read_draft(file, stdin, max_chars)
         fmt = "plain" if file.kind == "text" else file.kind
-        canonical = canonicalize(text, fmt)
         findings: list[dict[str, Any]] | None = None
+        prints: list[str] | None = None
         cache_key = cache.key(data, file.kind) if cache else None
         if cache and cache_key:
-            findings = cache.get(cache_key)
+            findings, prints = cache.get_entry(cache_key, key_id)
         from_cache = findings is not None
-        if findings is None:
-            findings = screener.screen(text, fmt) if canonical.text.strip() else []
-            if cache and cache_key:
-                cache.put(cache_key, findings)
+        if findings is None or prints is None:
+            canonical = canonicalize(text, fmt)
+            if findings is None:
+                findings = screener.screen(text, fmt) if canonical.text.strip() else []
+            prints = finding_fingerprints(canonical, findings, key)
+            if cache and cache_key and (not from_cache or key_stable):  # a run-only key: no use
+                cache.put(cache_key, findings, (key_id, prints))
         hits += from_cache
-        violations = violations_for(file.display, canonical, LineIndex(text), findings, key)
+        violations = violations_for(file.display, None, LineIndex(text), findings, key, prints)
         results.append(FileResult(file, violations, from_cache, original=text))
         if progress:
             progress(

@@ -22,11 +22,13 @@ draft's own markup and replaces only the name.
 
 from __future__ import annotations
 
+import importlib.util
 import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import regex
 
@@ -548,9 +550,7 @@ class Vocabulary:
     """
 
     def __init__(self, words: Iterable[str] = (), rules: Iterable[tuple[str, str]] = ()) -> None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        self.words = frozenset(STOP_WORDS) | frozenset(words)
+        self.words = _stop_words() | frozenset(words)
         self.rules = tuple(sorted(set(rules), key=lambda r: -len(r[0])))
 
     @classmethod
@@ -589,6 +589,27 @@ class Vocabulary:
             ):
                 return True
         return False
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, read from spaCy's own file without importing spaCy.
+
+    ``import spacy.lang.en.stop_words`` runs spaCy's package ``__init__`` (about a second): a
+    warm ``sourceguard check`` only canonicalizes cached files and must not pay for it. The file
+    is a plain module without imports; loaded on its own it gives the same set.
+    """
+    spec = importlib.util.find_spec("spacy")  # a top-level spec: spaCy itself is not imported
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "lang" / "en" / "stop_words.py"
+        file_spec = importlib.util.spec_from_file_location("_sourceguard_stop_words", path)
+        if file_spec is not None and file_spec.loader is not None and path.is_file():
+            module = importlib.util.module_from_spec(file_spec)
+            file_spec.loader.exec_module(module)
+            return frozenset(module.STOP_WORDS)
+    from spacy.lang.en.stop_words import STOP_WORDS  # an unusual layout: import it after all
+
+    return frozenset(STOP_WORDS)
 
 
 @cache

@@ -335,6 +335,26 @@ class SourceguardNlpEngine(SpacyNlpEngine):
     def process_text(self, text: str, language: str = "en") -> NlpArtifacts:
         return self._doc_to_nlp_artifact(self.parse(text), language)
 
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """Presidio's artifacts without the per-token lemma and offset lists.
+
+        Those lists are read only by Presidio's lemma context enhancer, which the engine
+        replaces; building them made a Python object per token of the draft, on every screen
+        (a re-screen from the paragraph cache included). Recognizers read ``tokens`` (the Doc).
+        """
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
+
 
 def _join(docs: list[Doc]) -> Doc:
     return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor", "user_data"])
