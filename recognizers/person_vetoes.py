@@ -26,8 +26,13 @@ SPEECH_AFTER = "speech verb after the name"
 KUNYA = "kunya (Abu/Umm) name"
 FOOTNOTE = "footnote mark after the name"
 NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
+HUMAN_SUBJECT = "subject of a verb only people do ('X wept')"
+ADDRESSEE = "the person spoken to ('told X')"
+FORM_FIELD = "name field of a form ('Name: X')"
 
-NAME_ANCHORS = frozenset({"title before the name", HONORIFIC, KUNYA, "byline or credit"})
+NAME_ANCHORS = frozenset(
+    {"title before the name", HONORIFIC, KUNYA, "byline or credit", FORM_FIELD}
+)
 """Evidence that survives every place signal: nobody writes "President Hamdaniyah"."""
 ROLE_EVIDENCE = frozenset({ROLE_AFTER, ROLE_BEFORE, AGE})
 PERSON_GRAMMAR = ROLE_EVIDENCE | {
@@ -38,12 +43,14 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
     COLLECTIVE_KINSHIP,
     RELATIVE_WHO,
     PERSON_OBJECT,
+    HUMAN_SUBJECT,
+    ADDRESSEE,
 }
 """Grammar that only a person has: word lists about places never outweigh it."""
-FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT})
+FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT, HUMAN_SUBJECT})
 """Person grammar that no place or group has, even in a loose sentence: an age (", 34,"), a
 relative ("X's son", not "Gaza's children"), a role noun right before the name, the object of a
-verb only people undergo ("police detained X"). A role *after* the name counts only
+verb only people undergo ("police detained X"), the subject of one only people do ("X wept"). A role *after* the name counts only
 when it closes an appositive (``RunFacts.closed_role``): in "From Raqqa, a resident told us" the
 role noun is the subject of the next clause, not a description of Raqqa. A speech verb is not
 firm: places and institutions "say" things too ("Damascus said"), and spaCy tags "a source in
@@ -160,7 +167,7 @@ def _spacy_other(f: RunFacts) -> str | None:
         return None
     # "The detention of Syrians", "police detained Kurds": a people is no person; only the
     # grammar of one individual (an age, a relative, a role) outweighs spaCy's NORP.
-    individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT}) or f.closed_role
+    individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT, HUMAN_SUBJECT}) or f.closed_role
     if f.label == "NORP" and not f.from_ner and not individual:
         return "spaCy calls it NORP"
     if f.label and f.label != "ORG" and not f.from_ner and not f.personal:
@@ -169,8 +176,9 @@ def _spacy_other(f: RunFacts) -> str | None:
 
 
 def _place_elsewhere(f: RunFacts) -> str | None:
-    # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband".
-    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE) or f.firm:
+    # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband". The tag on the
+    # name itself counts as "elsewhere" too, so being the one spoken to ("told X") outweighs it.
+    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE | {ADDRESSEE}) or f.firm:
         return None
     if f.used_as_place:
         return "used as a place elsewhere in the draft"
