@@ -134,9 +134,11 @@ class Mention:
 
 @lru_cache(maxsize=1)
 def _non_person_heads() -> re.Pattern[str]:
+    """'X Street', 'X and Y Streets': the capitalised words of the list stay case-sensitive
+    (else 'Nadia and her husband fled the city' reads as one place name ending in 'city')."""
     heads = alternation(phrases("non_person_words.txt"))
     return re.compile(
-        r"^(?:’s|'s)?\s+(?:(?:and|or|&)\s+(?:[A-Z][\w’'\-]*\s+){1,4})?" + heads + r"(?:e?s)?\b",
+        r"^(?:’s|'s)?\s+(?:(?:and|or|&)\s+(?-i:[A-Z][\w’'\-]*\s+){1,4})?" + heads + r"(?:e?s)?\b",
         re.IGNORECASE,
     )
 
@@ -317,6 +319,19 @@ KINSHIP_AFTER_RE = re.compile(
     r"parents|fianc[ée]e?)\b"
 )
 """'Samer's father': only a person has relatives."""
+WITH_KIN_RE = re.compile(
+    r"(?:,\s*\d{1,3}\s*,)?,?\s+(?:and|with|along with)\s+(?:his|her)\s+"
+    r"(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
+    + KINSHIP_AFTER_RE.pattern.split(")*", 1)[1]
+)
+"""'X and her husband', 'X, 40, with his two sons': a person's own relatives beside the name
+(a place or group has 'its' relatives, never 'his' or 'her')."""
+BODY_AFTER_RE = re.compile(
+    r"(?:’s|'s)\s+(?:(?:own|left|right|tired|swollen)\s+)?(?:eyes|hands|hair|tears|cheeks|"
+    r"wrists|shoulders|forehead|legs|fingers|lips)\b"
+)
+"""'Amal's eyes', 'Yusuf's hands': only a person has a body (not 'arms' or 'face': 'Russia's
+arms', 'the face of the city')."""
 COLLECTIVE_KIN = frozenset({"sons", "daughters", "brothers", "sisters", "children", "child"})
 COLLECTIVE_KIN |= {"family", "parents"}
 """'Gaza's children', 'Syria's sons': places have these too, so they are weaker evidence."""
@@ -459,7 +474,7 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append("speech attribution before the name")
     elif _speech_subject(index, start, end):
         mention.evidence.append("subject of a verb of saying (parse)")
-    kin = KINSHIP_AFTER_RE.match(text, end)
+    kin = KINSHIP_AFTER_RE.match(text, end) or WITH_KIN_RE.match(text, end)
     if kin and kin.group("kin") in COLLECTIVE_KIN:
         mention.evidence.append(COLLECTIVE_KINSHIP)
     elif kin:
@@ -468,7 +483,7 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append(RELATIVE_WHO)
     if _person_object_regex().search(left[-40:]):
         mention.evidence.append(PERSON_OBJECT)
-    if _human_subject_regex().match(right):
+    if _human_subject_regex().match(right) or BODY_AFTER_RE.match(text, end):
         mention.evidence.append(HUMAN_SUBJECT)
     if _addressed(index, mention):
         mention.evidence.append(ADDRESSEE)
