@@ -396,6 +396,9 @@ def _strip_trailing_role(text: str, run: list[tuple[int, int]]) -> list[tuple[in
     name line. The role noun closing the run is the start of the role, not part of the name."""
     if len(run) >= 3 and is_role_head(text[run[-1][0] : run[-1][1]]):
         return run[:-1]
+    line_start = text.rfind("\n", 0, run[0][0]) + 1
+    if len(run) >= 2 and text.startswith(":", run[-1][1]) and ":" in text[line_start : run[0][0]]:
+        return run[:-1]  # "Name: X Y Town: ...": fields joined on one line; "Town" is a label
     return run
 
 
@@ -483,7 +486,9 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append(RELATIVE_WHO)
     if _person_object_regex().search(left[-40:]):
         mention.evidence.append(PERSON_OBJECT)
-    if _human_subject_regex().match(right) or BODY_AFTER_RE.match(text, end):
+    last = index.token_at.get(run[-1][0])
+    plural = last is not None and last.tag_ == "NNPS"  # "Kurds wept": a people, not a person
+    if not plural and (_human_subject_regex().match(right) or BODY_AFTER_RE.match(text, end)):
         mention.evidence.append(HUMAN_SUBJECT)
     if _addressed(index, mention):
         mention.evidence.append(ADDRESSEE)

@@ -45,6 +45,7 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
     PERSON_OBJECT,
     HUMAN_SUBJECT,
     ADDRESSEE,
+    FORM_FIELD,
 }
 """Grammar that only a person has: word lists about places never outweigh it."""
 FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT, HUMAN_SUBJECT})
@@ -94,6 +95,9 @@ class RunFacts:
 
 def _place_word_after(f: RunFacts) -> str | None:
     # "Fares Bakri's National Guard": the possessor of an institution is a person.
+    # "Name: X Y Town: ...": the value of a name field, with the next field's label after it.
+    if FORM_FIELD in f.evidence:
+        return None
     if f.followed_by_place_word and not (f.possessive_after and f.multiword):
         return "followed by a place or organisation word"
     return None
@@ -167,8 +171,9 @@ def _spacy_other(f: RunFacts) -> str | None:
     if f.evidence & NAME_ANCHORS:
         return None
     # "The detention of Syrians", "police detained Kurds": a people is no person; only the
-    # grammar of one individual (an age, a relative, a role) outweighs spaCy's NORP.
-    individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT, HUMAN_SUBJECT}) or f.closed_role
+    # grammar of one individual (an age, a relative, a role, a singular subject that wept)
+    # outweighs spaCy's NORP.
+    individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT}) or f.closed_role
     if f.label == "NORP" and not f.from_ner and not individual:
         return "spaCy calls it NORP"
     if f.label and f.label != "ORG" and not f.from_ner and not f.personal:

@@ -519,9 +519,10 @@ def _widen_to_whole_name(text: str, identities: list[PersonIdentity]) -> None:
 
 
 OTHER_SCRIPT_AFTER_RE = re.compile(
-    r"[ \u00a0]?\(\s?[^\x00-\u024f\s()](?:[^\x00-\u024f()\n]| ){0,40}\s?\)"
+    r"[ \u00a0]?\((?=[^()\n]{0,40}[^\x00-\u024f\s()])[^()\n]{1,40}\)"
 )
-"""' (刘波)', ' (محمد علي)': the same name in a script other than Latin, right after it."""
+"""' (刘波)', ' (محمد علي)': the same name in a script other than Latin, right after it (a
+letter of that script anywhere inside: canonical reading turns look-alike letters Latin)."""
 
 
 def _cover_other_script(text: str, identities: list[PersonIdentity]) -> None:
