@@ -22,12 +22,10 @@ from recognizers.mention_links import Candidate, link_named_together
 from recognizers.name_keys import HONORIFICS, KUNYA_PREFIXES, name_parts
 from recognizers.name_runs import WORD_RE, is_article_word, iter_runs
 from recognizers.organisation_names import names_organisation
+from recognizers.person_grammar import local_evidence
 from recognizers.person_vetoes import (
-    ADDRESSEE,
     COLLECTIVE_KINSHIP,
     FOOTNOTE,
-    FORM_FIELD,
-    HUMAN_SUBJECT,
     KINSHIP,
     NER_EVIDENCE,
     PERSON_OBJECT,
@@ -326,12 +324,6 @@ WITH_KIN_RE = re.compile(
 )
 """'X and her husband', 'X, 40, with his two sons': a person's own relatives beside the name
 (a place or group has 'its' relatives, never 'his' or 'her')."""
-BODY_AFTER_RE = re.compile(
-    r"(?:’s|'s)\s+(?:(?:own|left|right|tired|swollen)\s+)?(?:eyes|hands|hair|tears|cheeks|"
-    r"wrists|shoulders|forehead|legs|fingers|lips)\b"
-)
-"""'Amal's eyes', 'Yusuf's hands': only a person has a body (not 'arms' or 'face': 'Russia's
-arms', 'the face of the city')."""
 COLLECTIVE_KIN = frozenset({"sons", "daughters", "brothers", "sisters", "children", "child"})
 COLLECTIVE_KIN |= {"family", "parents"}
 """'Gaza's children', 'Syria's sons': places have these too, so they are weaker evidence."""
@@ -344,41 +336,6 @@ def _person_object_regex() -> re.Pattern[str]:
     """A verb only people undergo, right before the name: 'police detained X'."""
     verbs = alternation(phrases("person_mentions/person_object_verbs.txt"))
     return re.compile(r"(?<![\w-])" + verbs + r"\s+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _human_subject_regex() -> re.Pattern[str]:
-    """A verb only people do, right after the name, an adverb allowed: 'X heard knocking'."""
-    verbs = alternation(phrases("person_mentions/person_subject_verbs.txt"))
-    return re.compile(
-        r"^\s+(?:(?:then|later|also|once|still|quietly|finally)\s+)?" + verbs + r"\b", re.I
-    )
-
-
-@lru_cache(maxsize=1)
-def _addressee_regex() -> re.Pattern[str]:
-    """A verb of saying right before the name, which is the person spoken to: 'told X'."""
-    verbs = alternation(phrases("person_mentions/addressee_verbs.txt"))
-    return re.compile(r"(?<![\w-])" + verbs + r"\s+$", re.IGNORECASE)
-
-
-FORM_FIELD_RE = re.compile(
-    r"(?:^|\n)[ \t*_>#-]{0,6}(?:(?:Full|Real|Given) )?[Nn]ame[*_]{0,2}\s?:[ \t*_]{0,4}$"
-)
-"""'Name: X' opening a line: a form or fact box names a person in its name field."""
-INFINITIVE_AFTER_RE = re.compile(r"^\s+to\b")
-"""'asked Beijing to ...': a country asked to act is a government, not a person spoken to."""
-
-
-def _addressed(index: _DocIndex, mention: Mention) -> bool:
-    """The name is the person spoken to ('told X', 'said to X'): not an outlet spaCy calls an
-    organisation or a people, nor a place asked to do something."""
-    if not _addressee_regex().search(mention.left[-25:]):
-        return False
-    label = index.other_label(mention.start, mention.end)
-    if label in ("ORG", "NORP"):
-        return False
-    return label is None or not INFINITIVE_AFTER_RE.match(mention.right)
 
 
 def _speech_subject(index: _DocIndex, start: int, end: int) -> bool:
@@ -487,13 +444,10 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
     if _person_object_regex().search(left[-40:]):
         mention.evidence.append(PERSON_OBJECT)
     last = index.token_at.get(run[-1][0])
-    plural = last is not None and last.tag_ == "NNPS"  # "Kurds wept": a people, not a person
-    if not plural and (_human_subject_regex().match(right) or BODY_AFTER_RE.match(text, end)):
-        mention.evidence.append(HUMAN_SUBJECT)
-    if _addressed(index, mention):
-        mention.evidence.append(ADDRESSEE)
-    if FORM_FIELD_RE.search(text[max(line_start, start - 20) : start]):
-        mention.evidence.append(FORM_FIELD)
+    label = index.other_label(start, end)
+    mention.evidence.extend(
+        local_evidence(text, start, end, left, label, last is not None and last.tag_ == "NNPS")
+    )
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):

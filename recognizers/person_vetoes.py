@@ -29,6 +29,7 @@ NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
 HUMAN_SUBJECT = "subject of a verb only people do ('X wept')"
 ADDRESSEE = "the person spoken to ('told X')"
 FORM_FIELD = "name field of a form ('Name: X')"
+CAPTION_POSITION = "placed in a photo caption ('X, left,')"
 
 NAME_ANCHORS = frozenset(
     {"title before the name", HONORIFIC, KUNYA, "byline or credit", FORM_FIELD}
@@ -46,6 +47,7 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
     HUMAN_SUBJECT,
     ADDRESSEE,
     FORM_FIELD,
+    CAPTION_POSITION,
 }
 """Grammar that only a person has: word lists about places never outweigh it."""
 FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT, HUMAN_SUBJECT})
@@ -183,8 +185,9 @@ def _spacy_other(f: RunFacts) -> str | None:
 
 def _place_elsewhere(f: RunFacts) -> str | None:
     # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband". The tag on the
-    # name itself counts as "elsewhere" too, so being the one spoken to ("told X") outweighs it.
-    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE | {ADDRESSEE}) or f.firm:
+    # name itself counts as "elsewhere" too, so being the one spoken to ("told X") or placed in a
+    # caption ("X, left,") outweighs it.
+    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE | {ADDRESSEE, CAPTION_POSITION}) or f.firm:
         return None
     if f.used_as_place:
         return "used as a place elsewhere in the draft"

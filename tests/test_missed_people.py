@@ -348,6 +348,11 @@ def test_a_role_noun_opening_the_next_clause_is_not_an_appositive() -> None:
         ("Oyuna, 40, with her two sons, waited at the checkpoint.", ["Oyuna"]),
         ("Tears ran down Amalka's cheeks as the list was read.", ["Amalka"]),
         ("Yusufo's hands shook as he opened the letter.", ["Yusufo"]),
+        ("Mourners carried Ilkinur's body to the cemetery at noon.", ["Ilkinur"]),
+        # a photo caption's position words
+        ("Ostrander, center, with Bellamy, left, and others at the meeting.", ["Ostrander"]),
+        ("Wissam Terek (right) and Odalys Ferrante (left) in the camp.", ["Wissam Terek"]),
+        ("Qorvatin, second from left, at a checkpoint outside the town.", ["Qorvatin"]),
     ],
 )
 def test_lone_names_found_by_person_grammar(bare_engine, text, names) -> None:
