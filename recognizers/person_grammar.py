@@ -1,7 +1,7 @@
 """Person evidence read in a few words around a lone name that spaCy calls a place, or nothing.
 
 Real drafts name people by a single given name that spaCy's small model tags GPE, ORG or not at
-all ("Farzana heard knocking", "told Salgado"). Without the parser, these cues read bounded
+all ("Shirin heard knocking", "told Marivonne"). Without the parser, these cues read bounded
 windows at the name's edges: a verb only people do, the person spoken to, a form's name field,
 a body part, a caption's position word. Each is evidence for ``person_vetoes`` to weigh, never a
 role: the role recognizers still decide who is at risk or public.
@@ -26,7 +26,7 @@ CAPTION_POSITION_RE = re.compile(
     r"(?:from\s+)?(?:left|right|center|centre|middle|front|back|rear)\s*(?:[,)]|and\b)"
 )
 """'X, center, with Y', 'X (left) and Y': a photo caption places people. It outweighs spaCy's
-place label, which real captions' lone given names often get ("Farzana" GPE): a map caption
+place label, which real captions' lone given names often get ("Shirin" GPE): a map caption
 naming bare towns by position is the rarer case, and failing closed replaces it."""
 FORM_FIELD_RE = re.compile(
     r"(?:^|\n)[ \t*_>#-]{0,6}(?:(?:Full|Real|Given) )?[Nn]ame[*_]{0,2}\s?:[ \t*_]{0,4}$"

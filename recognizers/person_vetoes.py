@@ -161,7 +161,7 @@ def _after_the(f: RunFacts) -> str | None:
 
 def _common_word(f: RunFacts) -> str | None:
     # "Hope, 34, said": a given name that is also a noun, with an age.
-    # "told Layla": spaCy's tagger misreads rare given names as nouns; nobody tells a noun.
+    # "told Marivonne": spaCy's tagger misreads rare given names as nouns; nobody tells a noun.
     if f.evidence & (NAME_ANCHORS | {FOOTNOTE, ADDRESSEE}) or f.firm or f.from_ner:
         return None
     if f.common_word:

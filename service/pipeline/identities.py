@@ -521,13 +521,13 @@ def _widen_to_whole_name(text: str, identities: list[PersonIdentity]) -> None:
 OTHER_SCRIPT_AFTER_RE = re.compile(
     r"[ \u00a0]?\((?=[^()\n]{0,40}[^\x00-\u024f\s()])[^()\n]{1,40}\)"
 )
-"""' (刘波)', ' (محمد علي)': the same name in a script other than Latin, right after it (a
+"""' (文丽华)', ' (محمد علي)': the same name in a script other than Latin, right after it (a
 letter of that script anywhere inside: canonical reading turns look-alike letters Latin)."""
 
 
 def _cover_other_script(text: str, identities: list[PersonIdentity]) -> None:
     """A replacement covers the name written again in another script in brackets after it:
-    'Liu Wei (刘伟)' would otherwise print the person's name beside the placeholder. One match
+    'Wen Lihua (文丽华)' would otherwise print the person's name beside the placeholder. One match
     at each mention's end: linear."""
     for identity in identities:
         if identity.role not in REPLACED_ROLES:
