@@ -105,10 +105,13 @@ DETAINED_SUBJECT_RE = re.compile(
 role the appositive gives (staff of an institution are held as anyone else is)."""
 DETAINED_OBJECT_RE = re.compile(
     r"\b(?:(?:detained|arrested|abducted|kidnapped|jailed|imprisoned|sentenced|tortured|"
-    r"interrogated|summoned|seized|freed|released)|(?:the )?(?:arrest|detention|abduction|"
-    r"kidnapping|disappearance|release|imprisonment|trial) of)\s+$"
+    r"interrogated|summoned|seized|freed|released|executed|murdered|killed)|(?:the )?(?:arrest|"
+    r"detention|abduction|kidnapping|disappearance|release|imprisonment|trial|execution|killing|"
+    r"murder) of)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$"
 )
-"""'Houthi forces detained X', 'the release of X': the person a detention was done to."""
+"""'Houthi forces detained X', 'the release of X', 'the militia executed Dr X': the person a
+detention or killing was done to, an honorific between (an honorific makes nobody public, so
+the job title in the appositive does not outrank it). Not 'assassinated': public figures are."""
 
 
 def _detained(mention: Mention) -> list[str] | None:

@@ -22,6 +22,7 @@ from recognizers.mention_links import Candidate, link_named_together
 from recognizers.name_keys import HONORIFICS, KUNYA_PREFIXES, name_parts
 from recognizers.name_runs import WORD_RE, is_article_word, iter_runs
 from recognizers.organisation_names import names_organisation
+from recognizers.person_grammar import local_evidence
 from recognizers.person_vetoes import (
     COLLECTIVE_KINSHIP,
     FOOTNOTE,
@@ -131,9 +132,11 @@ class Mention:
 
 @lru_cache(maxsize=1)
 def _non_person_heads() -> re.Pattern[str]:
+    """'X Street', 'X and Y Streets': the capitalised words of the list stay case-sensitive
+    (else 'Nadia and her husband fled the city' reads as one place name ending in 'city')."""
     heads = alternation(phrases("non_person_words.txt"))
     return re.compile(
-        r"^(?:’s|'s)?\s+(?:(?:and|or|&)\s+(?:[A-Z][\w’'\-]*\s+){1,4})?" + heads + r"(?:e?s)?\b",
+        r"^(?:’s|'s)?\s+(?:(?:and|or|&)\s+(?-i:[A-Z][\w’'\-]*\s+){1,4})?" + heads + r"(?:e?s)?\b",
         re.IGNORECASE,
     )
 
@@ -314,6 +317,13 @@ KINSHIP_AFTER_RE = re.compile(
     r"parents|fianc[ée]e?)\b"
 )
 """'Samer's father': only a person has relatives."""
+WITH_KIN_RE = re.compile(
+    r"(?:,\s*\d{1,3}\s*,)?,?\s+(?:and|with|along with)\s+(?:his|her)\s+"
+    r"(?:(?:late|elder|eldest|younger|youngest|older|only|two|three|\d+-year-old)\s+)*"
+    + KINSHIP_AFTER_RE.pattern.split(")*", 1)[1]
+)
+"""'X and her husband', 'X, 40, with his two sons': a person's own relatives beside the name
+(a place or group has 'its' relatives, never 'his' or 'her')."""
 COLLECTIVE_KIN = frozenset({"sons", "daughters", "brothers", "sisters", "children", "child"})
 COLLECTIVE_KIN |= {"family", "parents"}
 """'Gaza's children', 'Syria's sons': places have these too, so they are weaker evidence."""
@@ -343,6 +353,9 @@ def _strip_trailing_role(text: str, run: list[tuple[int, int]]) -> list[tuple[in
     name line. The role noun closing the run is the start of the role, not part of the name."""
     if len(run) >= 3 and is_role_head(text[run[-1][0] : run[-1][1]]):
         return run[:-1]
+    line_start = text.rfind("\n", 0, run[0][0]) + 1
+    if len(run) >= 2 and text.startswith(":", run[-1][1]) and ":" in text[line_start : run[0][0]]:
+        return run[:-1]  # "Name: X Y Town: ...": fields joined on one line; "Town" is a label
     return run
 
 
@@ -421,7 +434,7 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append("speech attribution before the name")
     elif _speech_subject(index, start, end):
         mention.evidence.append("subject of a verb of saying (parse)")
-    kin = KINSHIP_AFTER_RE.match(text, end)
+    kin = KINSHIP_AFTER_RE.match(text, end) or WITH_KIN_RE.match(text, end)
     if kin and kin.group("kin") in COLLECTIVE_KIN:
         mention.evidence.append(COLLECTIVE_KINSHIP)
     elif kin:
@@ -430,6 +443,11 @@ def _grammar_evidence(mention: Mention, index: _DocIndex, run: list[tuple[int, i
         mention.evidence.append(RELATIVE_WHO)
     if _person_object_regex().search(left[-40:]):
         mention.evidence.append(PERSON_OBJECT)
+    last = index.token_at.get(run[-1][0])
+    label = index.other_label(start, end)
+    mention.evidence.extend(
+        local_evidence(text, start, end, left, label, last is not None and last.tag_ == "NNPS")
+    )
     if len(run) == 1 and not mention.evidence and _is_verb_subject(index, run[0][0], end):
         mention.evidence.append("proper noun as the subject of a verb")
     if AGE_AFTER_RE.match(right):

@@ -26,8 +26,14 @@ SPEECH_AFTER = "speech verb after the name"
 KUNYA = "kunya (Abu/Umm) name"
 FOOTNOTE = "footnote mark after the name"
 NER_EVIDENCE = "spaCy named-entity recognizer: PERSON"
+HUMAN_SUBJECT = "subject of a verb only people do ('X wept')"
+ADDRESSEE = "the person spoken to ('told X')"
+FORM_FIELD = "name field of a form ('Name: X')"
+CAPTION_POSITION = "placed in a photo caption ('X, left,')"
 
-NAME_ANCHORS = frozenset({"title before the name", HONORIFIC, KUNYA, "byline or credit"})
+NAME_ANCHORS = frozenset(
+    {"title before the name", HONORIFIC, KUNYA, "byline or credit", FORM_FIELD}
+)
 """Evidence that survives every place signal: nobody writes "President Hamdaniyah"."""
 ROLE_EVIDENCE = frozenset({ROLE_AFTER, ROLE_BEFORE, AGE})
 PERSON_GRAMMAR = ROLE_EVIDENCE | {
@@ -38,12 +44,16 @@ PERSON_GRAMMAR = ROLE_EVIDENCE | {
     COLLECTIVE_KINSHIP,
     RELATIVE_WHO,
     PERSON_OBJECT,
+    HUMAN_SUBJECT,
+    ADDRESSEE,
+    FORM_FIELD,
+    CAPTION_POSITION,
 }
 """Grammar that only a person has: word lists about places never outweigh it."""
-FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT})
+FIRM_GRAMMAR = frozenset({AGE, KINSHIP, ROLE_BEFORE, KUNYA, PERSON_OBJECT, HUMAN_SUBJECT})
 """Person grammar that no place or group has, even in a loose sentence: an age (", 34,"), a
 relative ("X's son", not "Gaza's children"), a role noun right before the name, the object of a
-verb only people undergo ("police detained X"). A role *after* the name counts only
+verb only people undergo ("police detained X"), the subject of one only people do ("X wept"). A role *after* the name counts only
 when it closes an appositive (``RunFacts.closed_role``): in "From Raqqa, a resident told us" the
 role noun is the subject of the next clause, not a description of Raqqa. A speech verb is not
 firm: places and institutions "say" things too ("Damascus said"), and spaCy tags "a source in
@@ -87,6 +97,9 @@ class RunFacts:
 
 def _place_word_after(f: RunFacts) -> str | None:
     # "Fares Bakri's National Guard": the possessor of an institution is a person.
+    # "Name: X Y Town: ...": the value of a name field, with the next field's label after it.
+    if FORM_FIELD in f.evidence:
+        return None
     if f.followed_by_place_word and not (f.possessive_after and f.multiword):
         return "followed by a place or organisation word"
     return None
@@ -148,7 +161,8 @@ def _after_the(f: RunFacts) -> str | None:
 
 def _common_word(f: RunFacts) -> str | None:
     # "Hope, 34, said": a given name that is also a noun, with an age.
-    if f.evidence & NAME_ANCHORS or f.firm or f.from_ner or FOOTNOTE in f.evidence:
+    # "told Marivonne": spaCy's tagger misreads rare given names as nouns; nobody tells a noun.
+    if f.evidence & (NAME_ANCHORS | {FOOTNOTE, ADDRESSEE}) or f.firm or f.from_ner:
         return None
     if f.common_word:
         return "a capitalised common word"
@@ -159,7 +173,8 @@ def _spacy_other(f: RunFacts) -> str | None:
     if f.evidence & NAME_ANCHORS:
         return None
     # "The detention of Syrians", "police detained Kurds": a people is no person; only the
-    # grammar of one individual (an age, a relative, a role) outweighs spaCy's NORP.
+    # grammar of one individual (an age, a relative, a role, a singular subject that wept)
+    # outweighs spaCy's NORP.
     individual = f.evidence & (FIRM_GRAMMAR - {PERSON_OBJECT}) or f.closed_role
     if f.label == "NORP" and not f.from_ner and not individual:
         return "spaCy calls it NORP"
@@ -169,8 +184,10 @@ def _spacy_other(f: RunFacts) -> str | None:
 
 
 def _place_elsewhere(f: RunFacts) -> str | None:
-    # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband".
-    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE) or f.firm:
+    # spaCy's GPE tag on "Yulia" elsewhere does not outweigh "Yulia's husband". The tag on the
+    # name itself counts as "elsewhere" too, so being the one spoken to ("told X") or placed in a
+    # caption ("X, left,") outweighs it.
+    if f.evidence & (NAME_ANCHORS | ROLE_EVIDENCE | {ADDRESSEE, CAPTION_POSITION}) or f.firm:
         return None
     if f.used_as_place:
         return "used as a place elsewhere in the draft"

@@ -42,7 +42,8 @@ def role_before_regex() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def role_start_regex() -> re.Pattern[str]:
-    """A singular role noun opening an appositive: 'X, director of ...', 'X, a nurse ...'."""
+    """A singular role noun opening an appositive: 'X, director of ...', 'X, a nurse ...', 'X, a
+    former U.S. soldier' (an abbreviation with stops among the modifiers)."""
     items = (
         phrases("citizen_journalist_cues.txt")
         + phrases("at_risk_cues.txt")
@@ -61,7 +62,7 @@ def role_start_regex() -> re.Pattern[str]:
         )
     )
     return re.compile(
-        r"^(?:(?:a|an|the|his|her|their|another|one of (?:the|his|her|their))\s+)?(?:[\w’'\-]+\s+){0,4}?"
+        r"^(?:(?:a|an|the|his|her|their|another|one of (?:the|his|her|their))\s+)?(?:(?:[\w’'\-]+|(?:[A-Z]\.){2,3})\s+){0,4}?"
         + alternation(items)
         + r"(?![\w-])",
         re.IGNORECASE,

@@ -518,6 +518,26 @@ def _widen_to_whole_name(text: str, identities: list[PersonIdentity]) -> None:
                 m.start = match.start(1)
 
 
+OTHER_SCRIPT_AFTER_RE = re.compile(
+    r"[ \u00a0]?\((?=[^()\n]{0,40}[^\x00-\u024f\s()])[^()\n]{1,40}\)"
+)
+"""' (文丽华)', ' (محمد علي)': the same name in a script other than Latin, right after it (a
+letter of that script anywhere inside: canonical reading turns look-alike letters Latin)."""
+
+
+def _cover_other_script(text: str, identities: list[PersonIdentity]) -> None:
+    """A replacement covers the name written again in another script in brackets after it:
+    'Wen Lihua (文丽华)' would otherwise print the person's name beside the placeholder. One match
+    at each mention's end: linear."""
+    for identity in identities:
+        if identity.role not in REPLACED_ROLES:
+            continue
+        for m in identity.mentions:
+            match = OTHER_SCRIPT_AFTER_RE.match(text, m.end)
+            if match is not None:
+                m.end = match.end()
+
+
 def resolve(
     text: str, results: list[RecognizerResult]
 ) -> tuple[list[Finding], list[PersonIdentity]]:
@@ -531,6 +551,7 @@ def resolve(
         _join_adjacent(text, identity)
         _resolve_role(identity)
     _widen_to_whole_name(text, identities)
+    _cover_other_script(text, identities)
     identities.sort(key=lambda i: min(m.start for m in i.mentions))
     findings: list[Finding] = []
     for n, identity in enumerate(identities, start=1):
