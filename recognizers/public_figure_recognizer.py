@@ -34,7 +34,13 @@ from recognizers.name_keys import (
     strip_possessive,
     token_keys,
 )
-from recognizers.person_mentions import TITLE_WORDS, WORD_RE, Mention, find_mentions
+from recognizers.person_mentions import (
+    SPEECH_AFTER_RE,
+    TITLE_WORDS,
+    WORD_RE,
+    Mention,
+    find_mentions,
+)
 from recognizers.public_role_grammar import local_modifiers, role_after, role_before
 
 TITLE_FILE = "public_titles.txt"
@@ -152,6 +158,64 @@ def _grammar(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
     return None
 
 
+CREDIT_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")
+"""What joins two names of one credit line ("By X and Y", "Reporting by X, Y")."""
+AFFILIATION_PREPOSITIONS = frozenset({"of", "for", "from", "at"})
+AFFILIATION_SKIP = frozenset({"the"})
+
+
+def _org_after(doc: Doc, i: int) -> int | None:
+    """The token after an ORG entity that starts at token ``i`` (after an optional 'the')."""
+    if i < len(doc) and doc[i].lower_ in AFFILIATION_SKIP and doc[i].ent_iob_ != "B":
+        i += 1
+    if not (i < len(doc) and doc[i].ent_type_ == "ORG" and doc[i].ent_iob_ == "B"):
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I" and end - i < AFFILIATION_WINDOW:
+        end += 1
+    return end
+
+
+def _affiliation(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
+    """A named organisation the person speaks for: 'X of Human Rights Watch said', 'AFP's X'.
+
+    Before the name the organisation's possessive ('Amnesty International's X') names its own
+    staff. After the name ('of/for/from/at' + an ORG entity) only a person who speaks is read as
+    its voice ('X of the opposition group' may be a member), and the organisation must close the
+    attribution: a verb of saying or the end of the sentence or quote follows it. Anything else
+    ('X of the ORG, who was held for a month') describes the person where the at-risk grammar,
+    which reads next to the name, may not see it: no public evidence then. A GPE or NORP
+    ('X of Aleppo') is a place of residence, never an affiliation. At-risk evidence still wins.
+    """
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    before = span.start - 1
+    if before >= 1 and doc[before].text in POSSESSIVE_MARKS and doc[before - 1].ent_type_ == "ORG":
+        return 0.8, [f"possessive of the organisation '{doc[before - 1].text}' before the name"]
+    after = span.end
+    if after >= len(doc) or doc[after].lower_ not in AFFILIATION_PREPOSITIONS:
+        return None
+    end = _org_after(doc, after + 1)
+    if end is None:
+        return None
+    tail = doc[end].idx if end < len(doc) else len(doc.text)
+    speech_next = bool(SPEECH_AFTER_RE.match(doc.text[tail : tail + SPEECH_WINDOW]))
+    closes = end >= len(doc) or doc[end].text in ATTRIBUTION_END or speech_next
+    speaks = speech_next or bool(set(mention.evidence) & SPEECH_EVIDENCE)
+    if closes and speaks:
+        return 0.8, [f"speaks for an organisation ('{doc[after].text}' + ORG) after the name"]
+    return None
+
+
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+ATTRIBUTION_END = frozenset({".", "!", "?", "”", '"', ":"})
+AFFILIATION_WINDOW = 12
+"""Longest organisation name read after 'of', in tokens."""
+SPEECH_WINDOW = 200
+"""Characters read after the organisation for a verb of saying (bounded: linear cost)."""
+
+
 class _Reach:
     """Is a word inside one of the (sorted) spans? Asked in text order, so one forward sweep."""
 
@@ -165,6 +229,9 @@ class _Reach:
             self.max_end = max(self.max_end, self.spans[self.i][1])
             self.i += 1
         return self.max_end >= end
+
+
+CREDIT_VERDICT = (0.6, ["byline or credit: named on the record by the publication"])
 
 
 class PublicFigureRecognizer(MentionRecognizer):
@@ -206,8 +273,11 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.8, ["well-known public figure (gazetteer)"]
         if len(mention.parts) == 1 and self.gazetteer.has_single(mention.parts[0]):
             return 0.7, ["well-known public figure (gazetteer alias)"]
+        verdict = (doc is not None and _affiliation(mention, doc)) or None
+        if verdict:
+            return verdict
         if mention.credit:
-            return 0.6, ["byline or credit: named on the record by the publication"]
+            return CREDIT_VERDICT
         return None
 
     def analyze(
@@ -218,8 +288,17 @@ class PublicFigureRecognizer(MentionRecognizer):
         doc = nlp_artifacts.tokens
         mentions = find_mentions(doc)
         results = []
+        previous: Mention | None = None
+        credited = False
         for mention in mentions:
             verdict = self.judge(mention, text, doc)
+            joined = previous is not None and CREDIT_JOIN_RE.match(
+                text[previous.end : mention.start]
+            )
+            credited = bool(joined and credited) or mention.credit
+            if not verdict and credited:
+                verdict = CREDIT_VERDICT  # the second name of "By X and Y"
+            previous = mention
             if verdict:
                 score, reasons = verdict
                 results.append(
