@@ -72,7 +72,7 @@ AGE_AFTER_RE = re.compile(r"^\s*(?:,|\(|—|–)\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)
 """', 29,' '(29)' '— 29 —': an age apposition, whatever the punctuation."""
 CREDIT_BEFORE_RE = re.compile(
     r"(?:(?:^|\n)[\s*_>#\[\-–—]*By:?|(?-i:(?<=[^\W\d])\s+By:?)|©\s*(?:[A-Z][\w&.\-]*\s*/\s*)?|"
-    r"(?-i:PHOTO)\s*/|interviews? (?:was |were )?conducted by|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
+    r"photo\s*/|(?:(?:^|\n|\()\s*|interviews? (?:was |were )?)conducted by|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
     r"Illustration|Credit|Credits|Reporting|Additional reporting|Reported|Edited|Editing|Writing|"
     r"Written|Produced|Photography|Photographs|Translated|Translation)(?: courtesy of| by)?:?)\s*$",
     re.IGNORECASE,

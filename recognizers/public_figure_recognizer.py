@@ -35,6 +35,7 @@ from recognizers.name_keys import (
     token_keys,
 )
 from recognizers.person_mentions import (
+    CREDIT_BEFORE_RE,
     SPEECH_AFTER_RE,
     TITLE_WORDS,
     WORD_RE,
@@ -160,6 +161,33 @@ def _grammar(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
 
 CREDIT_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")
 """What joins two names of one credit line ("By X and Y", "Reporting by X, Y")."""
+CREDITED_NAME_BEFORE_RE = re.compile(
+    r"(?:[A-Z][\w.’'\-]*\s+){1,4}(?:and|&)\s+$|(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w.’'\-]*,\s+$"
+)
+"""The first name of a credit line and its joint, read back from the second name ('By X and ')."""
+
+
+def _second_of_credit(mention: Mention) -> bool:
+    """The second name of a credit line whose first name spaCy did not find ('By X and Y')."""
+    left = mention.left[-CREDIT_LEFT:]
+    if len(mention.left) > CREDIT_LEFT:
+        left = "x" + left  # a cut window starts mid-line: no line-initial "By" there
+    first = CREDITED_NAME_BEFORE_RE.search(left)
+    if not first:
+        return False
+    # The run may have swallowed the cue's own capitalised words ("Reporting By X and "):
+    # try each word start of the run as the start of the first name (at most four).
+    starts = [first.start()] + [
+        first.start() + w.start() for w in _WORD_START_RE.finditer(first.group())
+    ]
+    return any(CREDIT_BEFORE_RE.search(left, 0, pos) for pos in starts)
+
+
+_WORD_START_RE = re.compile(r"(?<=\s)(?=[A-Z])")
+
+
+CREDIT_LEFT = 80
+"""Characters read back from the second name of a credit line."""
 AFFILIATION_PREPOSITIONS = frozenset({"of", "for", "from", "at"})
 AFFILIATION_SKIP = frozenset({"the"})
 
@@ -295,7 +323,7 @@ class PublicFigureRecognizer(MentionRecognizer):
             joined = previous is not None and CREDIT_JOIN_RE.match(
                 text[previous.end : mention.start]
             )
-            credited = bool(joined and credited) or mention.credit
+            credited = bool(joined and credited) or mention.credit or _second_of_credit(mention)
             if not verdict and credited:
                 verdict = CREDIT_VERDICT  # the second name of "By X and Y"
             previous = mention

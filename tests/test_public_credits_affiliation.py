@@ -52,6 +52,12 @@ KEPT = [
     ),
     ("A mother holds a picture of her sons. © UNICEF/Piet Van Osch", ["Piet Van Osch"]),
     ("Delegates at a press conference in Brussels. (AFP PHOTO/LARS DUNNE)", ["LARS DUNNE"]),
+    (
+        "INTERVIEW with K. (Conducted by Tessa Marlow in May 2015)\n\nWhere are you from?",
+        ["Tessa Marlow"],
+    ),
+    ("Reporting By Sandra Okoye and Piet Van Osch, Editing by Lars Dunne", ["Piet Van Osch"]),
+    ("Soldiers at the border crossing. (Reuters Photo/Lars Dunne)", ["Lars Dunne"]),
     # an organisation the speaker stands for
     ('"The arrests must stop," said Joren Vasic of Amnesty International.', ["Joren Vasic"]),
     (
@@ -78,6 +84,8 @@ REPLACED = [
         "Joren Vasic",
     ),
     ("By the time the police came, Daniel Mercer had fled.", "Daniel Mercer"),
+    ("The raid was conducted by police. Daniel Mercer, a nurse, was detained.", "Daniel Mercer"),
+    ("He was arrested by Ilse Brandt and Daniel Mercer, two local activists.", "Daniel Mercer"),
     (
         "Photo: Tessa Marlow\n\nTessa Marlow, a nurse in the besieged town, said she was afraid.",
         "Tessa Marlow",
