@@ -247,12 +247,33 @@ def _institution_end(text: str, run: list[tuple[int, int]]) -> list[int]:
     return ends[-1:]
 
 
+def _drop_acronym(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'the U.N. Caroline Ward': initials right after 'the' spell an acronym, not a name's initials.
+
+    A person's initials never take the article, so the dotted letters are dropped from the front
+    of the run and the name starts after them.
+    """
+    s = run[0][0]
+    if text[max(0, s - 4) : s].lower() != "the " or len(run) < 2:
+        return run
+    n = 0
+    while n < len(run) - 1 and _is_dotted_initial(text, run[n]):
+        n += 1
+    return run[n:] if n else run
+
+
+def _is_dotted_initial(text: str, word: tuple[int, int]) -> bool:
+    s, e = word
+    return e - s == 1 and text[s].isupper() and text[e : e + 1] == "."
+
+
 def _strip_leading(
     text: str, run: list[tuple[int, int]], index: _DocIndex
 ) -> tuple[list[tuple[int, int]], list[str], bool]:
     """Drop titles, honorifics and sentence-initial common words from the front of a run."""
     stripped: list[str] = []
     honorific = False
+    run = _drop_acronym(text, run)
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
     heads = [i for i, (s, e) in enumerate(run[:-1]) if _title_head(text, run, i, index)]

@@ -408,4 +408,19 @@ def role_before(doc: Doc, start_char: int, skip: frozenset[str]) -> Role | None:
     while tokens and tokens[0].pos_ == "ADP":
         tokens = tokens[1:]
     cut = max((k for k, t in enumerate(tokens) if t.pos_ == "ADP"), default=-1)
-    return read_phrase(tokens[cut + 1 :], compound=True) if role_head(tokens[-3:]) else None
+    if role_head(tokens[-3:]):
+        return read_phrase(tokens[cut + 1 :], compound=True)
+    return _title_with_object(tokens)
+
+
+def _title_with_object(tokens: Sequence[Token]) -> Role | None:
+    """'Ambassador to the U.N. X', 'High Commissioner for Refugees X': the title's own
+    prepositional phrase stands between its head and the name; the phrase is read from the head's
+    modifiers (after any earlier preposition) through that object."""
+    adps = [k for k, t in enumerate(tokens) if t.pos_ == "ADP"]
+    for n, a in enumerate(adps):
+        if a == 0 or not role_head(tokens[max(0, a - 3) : a]):
+            continue
+        start = adps[n - 1] + 1 if n else 0
+        return read_phrase(tokens[start:], compound=True)
+    return None
