@@ -186,6 +186,38 @@ def _second_of_credit(mention: Mention) -> bool:
 _WORD_START_RE = re.compile(r"(?<=\s)(?=[A-Z])")
 
 
+SIGNATURE_RE = re.compile(
+    r"(?P<sep>[ \t]*/[ \t]*|,[ \t]+|[ \t]+\()(?P<what>@\w{1,30}\)|[A-Z][^\n/()]{0,60}?)[ \t]*(?:\n|$)"
+)
+"""The rest of a signature line after the name: '/ Agency', ', Agency', ', <date>', '(@handle)'."""
+LINE_OPENING_RE = re.compile(r"^[ \t]*(?:[—–\-*>]+[ \t]*)?$")
+"""All that may stand before the name on its line (``Mention.left`` stops at the line start)."""
+SIGNATURE_LABELS = frozenset({"ORG", "DATE"})
+SIGNATURE_READ = 90
+"""Characters read after the name for the rest of its line (bounded: linear cost)."""
+
+
+def _signature_line(mention: Mention, doc: Doc) -> bool:
+    """A name alone at the start of a line with only a credit after it: 'X / Agency',
+    'X, Agency' (an ORG entity), 'X, December 5, 2018' (a DATE), '— X (@handle)' (a post's
+    author). A place after the comma ('X, Aleppo') is a caption, not a credit."""
+    line_start = mention.start - len(mention.left)
+    if line_start > 0 and doc.text[line_start - 1] != "\n":
+        return False  # the context window opens at a sentence, not at a line
+    if not LINE_OPENING_RE.search(mention.left):
+        return False
+    hit = SIGNATURE_RE.match(doc.text, mention.end, mention.end + SIGNATURE_READ)
+    if not hit:
+        return False
+    sep, what = hit.group("sep").strip(), hit.group("what")
+    if sep == "/":
+        return True
+    if sep == "(":
+        return what.startswith("@")
+    span = doc.char_span(hit.start("what"), hit.end("what"), alignment_mode="expand")
+    return span is not None and all(t.ent_type_ in SIGNATURE_LABELS or t.is_punct for t in span)
+
+
 CREDIT_LEFT = 80
 """Characters read back from the second name of a credit line."""
 AFFILIATION_PREPOSITIONS = frozenset({"of", "for", "from", "at"})
@@ -324,6 +356,7 @@ class PublicFigureRecognizer(MentionRecognizer):
                 text[previous.end : mention.start]
             )
             credited = bool(joined and credited) or mention.credit or _second_of_credit(mention)
+            credited = credited or _signature_line(mention, doc)
             if not verdict and credited:
                 verdict = CREDIT_VERDICT  # the second name of "By X and Y"
             previous = mention

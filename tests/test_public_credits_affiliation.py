@@ -58,6 +58,9 @@ KEPT = [
     ),
     ("Reporting By Sandra Okoye and Piet Van Osch, Editing by Lars Dunne", ["Piet Van Osch"]),
     ("Soldiers at the border crossing. (Reuters Photo/Lars Dunne)", ["Lars Dunne"]),
+    # a signature line: the name alone at a line start with only a credit after it
+    ("Soldiers at the border crossing.\nLars Dunne / Daily Courier", ["Lars Dunne"]),
+    ("Lars Dunne, March 3, 2021\n\nThe shelling went on all night.", ["Lars Dunne"]),
     # a title whose own object stands before the name; initials after "the" are an acronym
     (
         "“It must be hard,” U.S. Ambassador to the U.N. Caroline Wardell said to the witness.",
@@ -95,6 +98,11 @@ REPLACED = [
         "Joren Vasic",
     ),
     ("By the time the police came, Daniel Mercer had fled.", "Daniel Mercer"),
+    ("Daniel Mercer, Aleppo\n\nThe shelling went on all night.", "Daniel Mercer"),
+    (
+        "Daniel Mercer / Daily Courier\n\nDaniel Mercer, a nurse, said she was afraid of arrest.",
+        "Daniel Mercer",
+    ),
     (
         "The head of the village council Halina Dzarova was detained at a checkpoint.",
         "Halina Dzarova",
