@@ -72,6 +72,11 @@ KEPT = [
         ["Antonia Ferrano"],
     ),
     ("Special Envoy for Yemen Antonia Ferrano arrived in Aden on Sunday.", ["Antonia Ferrano"]),
+    (
+        "The town fell on Monday, Karim Nasri, speaking for the rebel Liwa al-Haqq Brigades, said.",
+        ["Karim Nasri"],
+    ),
+    ("Karim Nasri, speaking for the electoral commission, announced the results.", ["Karim Nasri"]),
     # an organisation the speaker stands for
     ('"The arrests must stop," said Joren Vasic of Amnesty International.', ["Joren Vasic"]),
     (
@@ -98,6 +103,8 @@ REPLACED = [
         "Joren Vasic",
     ),
     ("By the time the police came, Daniel Mercer had fled.", "Daniel Mercer"),
+    ("Karim Nasri, speaking for his family, said they were afraid.", "Karim Nasri"),
+    ("Karim Nasri, speaking for the residents of the camp, said the water ran out.", "Karim Nasri"),
     ("Daniel Mercer, Aleppo\n\nThe shelling went on all night.", "Daniel Mercer"),
     (
         "Daniel Mercer / Daily Courier\n\nDaniel Mercer, a nurse, said she was afraid of arrest.",
