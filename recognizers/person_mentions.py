@@ -39,6 +39,7 @@ from recognizers.role_cues import (
     PUBLIC_ROLE_HEADS,
     at_risk_role_heads,
     is_role_head,
+    public_plural,
     role_before_regex,
     role_head_lemma,
     role_start_regex,
@@ -233,7 +234,7 @@ def _title_head(text: str, run: list[tuple[int, int]], i: int, index: _DocIndex)
         return True  # "Photographer Ihar Zhuk was held": a person noun opening the sentence
     if not is_role_head(word):
         return False
-    if role_head_lemma(word) == word.lower():
+    if role_head_lemma(word) == word.lower() and not public_plural(word.lower()):
         return True
     following = index.token_at.get(run[i + 1][0])
     named = following is None or not (following.is_stop or following.pos_ in FUNCTION_POS)

@@ -43,6 +43,7 @@ from recognizers.person_mentions import (
     find_mentions,
 )
 from recognizers.public_role_grammar import local_modifiers, role_after, role_before
+from recognizers.role_cues import public_plural
 
 TITLE_FILE = "public_titles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
@@ -294,6 +295,45 @@ class _Reach:
 CREDIT_VERDICT = (0.6, ["byline or credit: named on the record by the publication"])
 
 
+def _plural_title(mention: Mention) -> str | None:
+    """'Senators X and Y', 'Foreign Ministers X, Y and Z': a plural public title covers the list."""
+    words = mention.title.split()
+    if words and public_plural(words[-1].lower()) and not _is_local_phrase(mention.title):
+        return mention.title
+    return None
+
+
+class _Lists:
+    """What a name inherits from the name it is listed with, read in text order: the credit of a
+    credit line ("By X and Y") and a plural public title ("Foreign Ministers X and Y")."""
+
+    def __init__(self, text: str, doc: Doc) -> None:
+        self.text, self.doc = text, doc
+        self.previous: Mention | None = None
+        self.credited = False
+        self.title: str | None = None
+
+    def read(
+        self, mention: Mention, verdict: tuple[float, list[str]] | None
+    ) -> tuple[float, list[str]] | None:
+        previous, self.previous = self.previous, mention
+        joined = previous is not None and bool(
+            CREDIT_JOIN_RE.match(self.text[previous.end : mention.start])
+        )
+        self.credited = (
+            (joined and self.credited)
+            or mention.credit
+            or _second_of_credit(mention)
+            or _signature_line(mention, self.doc)
+        )
+        self.title = _plural_title(mention) or (self.title if joined else None)
+        if verdict:
+            return verdict
+        if joined and self.title:
+            return 0.85, [f"plural public title '{self.title}' before the list of names"]
+        return CREDIT_VERDICT if self.credited else None
+
+
 class PublicFigureRecognizer(MentionRecognizer):
     ENTITY = PUBLIC_FIGURE
 
@@ -348,18 +388,9 @@ class PublicFigureRecognizer(MentionRecognizer):
         doc = nlp_artifacts.tokens
         mentions = find_mentions(doc)
         results = []
-        previous: Mention | None = None
-        credited = False
+        lists = _Lists(text, doc)
         for mention in mentions:
-            verdict = self.judge(mention, text, doc)
-            joined = previous is not None and CREDIT_JOIN_RE.match(
-                text[previous.end : mention.start]
-            )
-            credited = bool(joined and credited) or mention.credit or _second_of_credit(mention)
-            credited = credited or _signature_line(mention, doc)
-            if not verdict and credited:
-                verdict = CREDIT_VERDICT  # the second name of "By X and Y"
-            previous = mention
+            verdict = lists.read(mention, self.judge(mention, text, doc))
             if verdict:
                 score, reasons = verdict
                 results.append(

@@ -77,6 +77,15 @@ KEPT = [
         ["Karim Nasri"],
     ),
     ("Karim Nasri, speaking for the electoral commission, announced the results.", ["Karim Nasri"]),
+    # a plural public title covers the names listed after it
+    (
+        "Foreign Ministers Anna Lindqvist and Pavel Rusu met in Geneva.",
+        ["Anna Lindqvist", "Pavel Rusu"],
+    ),
+    (
+        "Foreign Ministers Anna Lindqvist, Pavel Rusu and Omar Haddid met in Geneva.",
+        ["Anna Lindqvist", "Pavel Rusu", "Omar Haddid"],
+    ),
     # an organisation the speaker stands for
     ('"The arrests must stop," said Joren Vasic of Amnesty International.', ["Joren Vasic"]),
     (
@@ -103,6 +112,12 @@ REPLACED = [
         "Joren Vasic",
     ),
     ("By the time the police came, Daniel Mercer had fled.", "Daniel Mercer"),
+    ("Activists Anna Lindqvist and Pavel Rusu were detained on Monday.", "Pavel Rusu"),
+    (
+        "Foreign Ministers Anna Lindqvist and Pavel Rusu, who was detained last year, met in Geneva.",
+        "Pavel Rusu",
+    ),
+    ("Community leaders Anna Lindqvist and Pavel Rusu said the army came at night.", "Pavel Rusu"),
     ("Karim Nasri, speaking for his family, said they were afraid.", "Karim Nasri"),
     ("Karim Nasri, speaking for the residents of the camp, said the water ran out.", "Karim Nasri"),
     ("Daniel Mercer, Aleppo\n\nThe shelling went on all night.", "Daniel Mercer"),
