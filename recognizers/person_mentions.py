@@ -40,6 +40,7 @@ from recognizers.role_cues import (
     PUBLIC_ROLE_HEADS,
     at_risk_role_heads,
     is_role_head,
+    public_plural,
     role_before_regex,
     role_head_lemma,
     role_start_regex,
@@ -72,7 +73,8 @@ SPEECH_BEFORE_RE = re.compile(
 AGE_AFTER_RE = re.compile(r"^\s*(?:,|\(|—|–)\s*(?:aged\s+)?\d{1,3}\s*(?:,|\)|;|—|–|\.(?!\d)|$)")
 """', 29,' '(29)' '— 29 —': an age apposition, whatever the punctuation."""
 CREDIT_BEFORE_RE = re.compile(
-    r"(?:(?:^|\n)[\s*_>#\[]*By|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
+    r"(?:(?:^|\n)[\s*_>#\[\-–—]*By:?|(?-i:(?<=[^\W\d])\s+By:?)|©\s*(?:[A-Z][\w&.\-]*\s*/\s*)?|"
+    r"photo\s*/|(?:(?:^|\n|\()\s*|interviews? (?:was |were )?)conducted by|(?:Photo|Photos|Photograph|Image|Picture|Video|Map|Graphic|"
     r"Illustration|Credit|Credits|Reporting|Additional reporting|Reported|Edited|Editing|Writing|"
     r"Written|Produced|Photography|Photographs|Translated|Translation)(?: courtesy of| by)?:?)\s*$",
     re.IGNORECASE,
@@ -235,7 +237,7 @@ def _title_head(text: str, run: list[tuple[int, int]], i: int, index: _DocIndex)
         return True  # "Photographer Ihar Zhuk was held": a person noun opening the sentence
     if not is_role_head(word):
         return False
-    if role_head_lemma(word) == word.lower():
+    if role_head_lemma(word) == word.lower() and not public_plural(word.lower()):
         return True
     following = index.token_at.get(run[i + 1][0])
     named = following is None or not (following.is_stop or following.pos_ in FUNCTION_POS)
@@ -249,12 +251,33 @@ def _institution_end(text: str, run: list[tuple[int, int]]) -> list[int]:
     return ends[-1:]
 
 
+def _drop_acronym(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'the U.N. Caroline Ward': initials right after 'the' spell an acronym, not a name's initials.
+
+    A person's initials never take the article, so the dotted letters are dropped from the front
+    of the run and the name starts after them.
+    """
+    s = run[0][0]
+    if text[max(0, s - 4) : s].lower() != "the " or len(run) < 2:
+        return run
+    n = 0
+    while n < len(run) - 1 and _is_dotted_initial(text, run[n]):
+        n += 1
+    return run[n:] if n else run
+
+
+def _is_dotted_initial(text: str, word: tuple[int, int]) -> bool:
+    s, e = word
+    return e - s == 1 and text[s].isupper() and text[e : e + 1] == "."
+
+
 def _strip_leading(
     text: str, run: list[tuple[int, int]], index: _DocIndex
 ) -> tuple[list[tuple[int, int]], list[str], bool]:
     """Drop titles, honorifics and sentence-initial common words from the front of a run."""
     stripped: list[str] = []
     honorific = False
+    run = _drop_acronym(text, run)
     # Title grammar: "Parliament Chief X", "North Africa Researcher X", "Resident X": everything
     # up to the last role noun before the final word is the title, not the name.
     heads = [i for i, (s, e) in enumerate(run[:-1]) if _title_head(text, run, i, index)]

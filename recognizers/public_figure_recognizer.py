@@ -34,8 +34,16 @@ from recognizers.name_keys import (
     strip_possessive,
     token_keys,
 )
-from recognizers.person_mentions import TITLE_WORDS, WORD_RE, Mention, find_mentions
+from recognizers.person_mentions import (
+    CREDIT_BEFORE_RE,
+    SPEECH_AFTER_RE,
+    TITLE_WORDS,
+    WORD_RE,
+    Mention,
+    find_mentions,
+)
 from recognizers.public_role_grammar import local_modifiers, role_after, role_before
+from recognizers.role_cues import public_plural
 
 TITLE_FILE = "public_titles.txt"
 GAZETTEER_FILE = DATA_DIR / "public_figures.txt"
@@ -152,6 +160,123 @@ def _grammar(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
     return None
 
 
+CREDIT_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")
+"""What joins two names of one credit line ("By X and Y", "Reporting by X, Y")."""
+CREDITED_NAME_BEFORE_RE = re.compile(
+    r"(?:[A-Z][\w.’'\-]*\s+){1,4}(?:and|&)\s+$|(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w.’'\-]*,\s+$"
+)
+"""The first name of a credit line and its joint, read back from the second name ('By X and ')."""
+
+
+def _second_of_credit(mention: Mention) -> bool:
+    """The second name of a credit line whose first name spaCy did not find ('By X and Y')."""
+    left = mention.left[-CREDIT_LEFT:]
+    if len(mention.left) > CREDIT_LEFT:
+        left = "x" + left  # a cut window starts mid-line: no line-initial "By" there
+    first = CREDITED_NAME_BEFORE_RE.search(left)
+    if not first:
+        return False
+    # The run may have swallowed the cue's own capitalised words ("Reporting By X and "):
+    # try each word start of the run as the start of the first name (at most four).
+    starts = [first.start()] + [
+        first.start() + w.start() for w in _WORD_START_RE.finditer(first.group())
+    ]
+    return any(CREDIT_BEFORE_RE.search(left, 0, pos) for pos in starts)
+
+
+_WORD_START_RE = re.compile(r"(?<=\s)(?=[A-Z])")
+
+
+SIGNATURE_RE = re.compile(
+    r"(?P<sep>[ \t]*/[ \t]*|,[ \t]+|[ \t]+\()(?P<what>@\w{1,30}\)|[A-Z][^\n/()]{0,60}?)[ \t]*(?:\n|$)"
+)
+"""The rest of a signature line after the name: '/ Agency', ', Agency', ', <date>', '(@handle)'."""
+LINE_OPENING_RE = re.compile(r"^[ \t]*(?:[—–\-*>]+[ \t]*)?$")
+"""All that may stand before the name on its line (``Mention.left`` stops at the line start)."""
+SIGNATURE_LABELS = frozenset({"ORG", "DATE"})
+SIGNATURE_READ = 90
+"""Characters read after the name for the rest of its line (bounded: linear cost)."""
+
+
+def _signature_line(mention: Mention, doc: Doc) -> bool:
+    """A name alone at the start of a line with only a credit after it: 'X / Agency',
+    'X, Agency' (an ORG entity), 'X, December 5, 2018' (a DATE), '— X (@handle)' (a post's
+    author). A place after the comma ('X, Aleppo') is a caption, not a credit."""
+    line_start = mention.start - len(mention.left)
+    if line_start > 0 and doc.text[line_start - 1] != "\n":
+        return False  # the context window opens at a sentence, not at a line
+    if not LINE_OPENING_RE.search(mention.left):
+        return False
+    hit = SIGNATURE_RE.match(doc.text, mention.end, mention.end + SIGNATURE_READ)
+    if not hit:
+        return False
+    sep, what = hit.group("sep").strip(), hit.group("what")
+    if sep == "/":
+        return True
+    if sep == "(":
+        return what.startswith("@")
+    span = doc.char_span(hit.start("what"), hit.end("what"), alignment_mode="expand")
+    return span is not None and all(t.ent_type_ in SIGNATURE_LABELS or t.is_punct for t in span)
+
+
+CREDIT_LEFT = 80
+"""Characters read back from the second name of a credit line."""
+AFFILIATION_PREPOSITIONS = frozenset({"of", "for", "from", "at"})
+AFFILIATION_SKIP = frozenset({"the"})
+
+
+def _org_after(doc: Doc, i: int) -> int | None:
+    """The token after an ORG entity that starts at token ``i`` (after an optional 'the')."""
+    if i < len(doc) and doc[i].lower_ in AFFILIATION_SKIP and doc[i].ent_iob_ != "B":
+        i += 1
+    if not (i < len(doc) and doc[i].ent_type_ == "ORG" and doc[i].ent_iob_ == "B"):
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I" and end - i < AFFILIATION_WINDOW:
+        end += 1
+    return end
+
+
+def _affiliation(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
+    """A named organisation the person speaks for: 'X of Human Rights Watch said', 'AFP's X'.
+
+    Before the name the organisation's possessive ('Amnesty International's X') names its own
+    staff. After the name ('of/for/from/at' + an ORG entity) only a person who speaks is read as
+    its voice ('X of the opposition group' may be a member), and the organisation must close the
+    attribution: a verb of saying or the end of the sentence or quote follows it. Anything else
+    ('X of the ORG, who was held for a month') describes the person where the at-risk grammar,
+    which reads next to the name, may not see it: no public evidence then. A GPE or NORP
+    ('X of Aleppo') is a place of residence, never an affiliation. At-risk evidence still wins.
+    """
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    before = span.start - 1
+    if before >= 1 and doc[before].text in POSSESSIVE_MARKS and doc[before - 1].ent_type_ == "ORG":
+        return 0.8, [f"possessive of the organisation '{doc[before - 1].text}' before the name"]
+    after = span.end
+    if after >= len(doc) or doc[after].lower_ not in AFFILIATION_PREPOSITIONS:
+        return None
+    end = _org_after(doc, after + 1)
+    if end is None:
+        return None
+    tail = doc[end].idx if end < len(doc) else len(doc.text)
+    speech_next = bool(SPEECH_AFTER_RE.match(doc.text[tail : tail + SPEECH_WINDOW]))
+    closes = end >= len(doc) or doc[end].text in ATTRIBUTION_END or speech_next
+    speaks = speech_next or bool(set(mention.evidence) & SPEECH_EVIDENCE)
+    if closes and speaks:
+        return 0.8, [f"speaks for an organisation ('{doc[after].text}' + ORG) after the name"]
+    return None
+
+
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+ATTRIBUTION_END = frozenset({".", "!", "?", "”", '"', ":"})
+AFFILIATION_WINDOW = 12
+"""Longest organisation name read after 'of', in tokens."""
+SPEECH_WINDOW = 200
+"""Characters read after the organisation for a verb of saying (bounded: linear cost)."""
+
+
 class _Reach:
     """Is a word inside one of the (sorted) spans? Asked in text order, so one forward sweep."""
 
@@ -165,6 +290,48 @@ class _Reach:
             self.max_end = max(self.max_end, self.spans[self.i][1])
             self.i += 1
         return self.max_end >= end
+
+
+CREDIT_VERDICT = (0.6, ["byline or credit: named on the record by the publication"])
+
+
+def _plural_title(mention: Mention) -> str | None:
+    """'Senators X and Y', 'Foreign Ministers X, Y and Z': a plural public title covers the list."""
+    words = mention.title.split()
+    if words and public_plural(words[-1].lower()) and not _is_local_phrase(mention.title):
+        return mention.title
+    return None
+
+
+class _Lists:
+    """What a name inherits from the name it is listed with, read in text order: the credit of a
+    credit line ("By X and Y") and a plural public title ("Foreign Ministers X and Y")."""
+
+    def __init__(self, text: str, doc: Doc) -> None:
+        self.text, self.doc = text, doc
+        self.previous: Mention | None = None
+        self.credited = False
+        self.title: str | None = None
+
+    def read(
+        self, mention: Mention, verdict: tuple[float, list[str]] | None
+    ) -> tuple[float, list[str]] | None:
+        previous, self.previous = self.previous, mention
+        joined = previous is not None and bool(
+            CREDIT_JOIN_RE.match(self.text[previous.end : mention.start])
+        )
+        self.credited = (
+            (joined and self.credited)
+            or mention.credit
+            or _second_of_credit(mention)
+            or _signature_line(mention, self.doc)
+        )
+        self.title = _plural_title(mention) or (self.title if joined else None)
+        if verdict:
+            return verdict
+        if joined and self.title:
+            return 0.85, [f"plural public title '{self.title}' before the list of names"]
+        return CREDIT_VERDICT if self.credited else None
 
 
 class PublicFigureRecognizer(MentionRecognizer):
@@ -206,8 +373,11 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.8, ["well-known public figure (gazetteer)"]
         if len(mention.parts) == 1 and self.gazetteer.has_single(mention.parts[0]):
             return 0.7, ["well-known public figure (gazetteer alias)"]
+        verdict = (doc is not None and _affiliation(mention, doc)) or None
+        if verdict:
+            return verdict
         if mention.credit:
-            return 0.6, ["byline or credit: named on the record by the publication"]
+            return CREDIT_VERDICT
         return None
 
     def analyze(
@@ -218,8 +388,9 @@ class PublicFigureRecognizer(MentionRecognizer):
         doc = nlp_artifacts.tokens
         mentions = find_mentions(doc)
         results = []
+        lists = _Lists(text, doc)
         for mention in mentions:
-            verdict = self.judge(mention, text, doc)
+            verdict = lists.read(mention, self.judge(mention, text, doc))
             if verdict:
                 score, reasons = verdict
                 results.append(

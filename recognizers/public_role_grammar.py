@@ -52,6 +52,7 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "one", "another"})
 CLAUSE_OPENERS = frozenset({",", ";", ":", "“", "”", '"', "—", "–"})
 """What may stand before a role phrase that opens its clause ('“…,” the bloc's envoy, X, said')."""
 SPEAKS_FOR = frozenset({"speaks"})
+SPEAKING = frozenset({"speaking"})
 INDEFINITE = frozenset({"a", "an", "one", "another"})
 PERSONAL = frozenset({"his", "her", "my", "our", "your"})
 """A role owned by a person ("her leader", "in his neighbourhood") is nobody's public office."""
@@ -325,6 +326,8 @@ def role_after(doc: Doc, end_char: int) -> Role | None:
         return None
     if i < len(doc) and doc[i].lower_ in ("who", "whose"):
         return _relative_clause(doc, i + 1)
+    if i + 1 < len(doc) and doc[i].lower_ in SPEAKING and doc[i + 1].lower_ == "for":
+        return _lead_object(doc, i + 1, "speaks")  # ", speaking for the X Brigades, said"
     while i < len(doc) and doc[i].lower_ in ("now", "then", "currently", "also", "himself"):
         i += 1
     return read_phrase(_phrase_forward(doc, i))
@@ -343,6 +346,11 @@ def _relative_clause(doc: Doc, i: int) -> Role | None:
         return None
     if verb in SPEAKS_FOR and i + 1 < len(doc) and doc[i + 1].lower_ == "for":
         i += 1  # "who speaks for the movement"
+    return _lead_object(doc, i, verb)
+
+
+def _lead_object(doc: Doc, i: int, verb: str) -> Role | None:
+    """The institution a lead verb at token ``i`` governs ('leads the X party')."""
     obj = _phrase_forward(doc, i + 1)
     # the object itself and what it is "of": "the electoral commission", "the party of X", not
     # where it is ("a bakery near the front line")
@@ -408,4 +416,19 @@ def role_before(doc: Doc, start_char: int, skip: frozenset[str]) -> Role | None:
     while tokens and tokens[0].pos_ == "ADP":
         tokens = tokens[1:]
     cut = max((k for k, t in enumerate(tokens) if t.pos_ == "ADP"), default=-1)
-    return read_phrase(tokens[cut + 1 :], compound=True) if role_head(tokens[-3:]) else None
+    if role_head(tokens[-3:]):
+        return read_phrase(tokens[cut + 1 :], compound=True)
+    return _title_with_object(tokens)
+
+
+def _title_with_object(tokens: Sequence[Token]) -> Role | None:
+    """'Ambassador to the U.N. X', 'High Commissioner for Refugees X': the title's own
+    prepositional phrase stands between its head and the name; the phrase is read from the head's
+    modifiers (after any earlier preposition) through that object."""
+    adps = [k for k, t in enumerate(tokens) if t.pos_ == "ADP"]
+    for n, a in enumerate(adps):
+        if a == 0 or not role_head(tokens[max(0, a - 3) : a]):
+            continue
+        start = adps[n - 1] + 1 if n else 0
+        return read_phrase(tokens[start:], compound=True)
+    return None

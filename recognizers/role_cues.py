@@ -105,4 +105,17 @@ def is_role_head(word: str) -> bool:
     bare = POSSESSIVE_RE.sub("", word)
     if not bare[:1].isupper() or bare != word:
         return False
-    return bare.lower() in PUBLIC_ROLE_HEADS or role_head_lemma(bare) in at_risk_role_heads()
+    lower = bare.lower()
+    return (
+        lower in PUBLIC_ROLE_HEADS
+        or public_plural(lower)
+        or role_head_lemma(bare) in at_risk_role_heads()
+    )
+
+
+def public_plural(lower: str) -> bool:
+    """'ministers', 'senators': a plural public title heads a list of names ('Senators X and Y')."""
+    return any(
+        lower.endswith(suffix) and lower[: -len(suffix)] in PUBLIC_ROLE_HEADS
+        for suffix in ("es", "s")
+    )
