@@ -311,8 +311,29 @@ MARKDOWN = [
     ),
 ]
 
+# Round 2 (real phrasings, invented names): an alias noun in two words, a coordinated subject of a
+# plural alias noun, a relative clause after a verb of saying, a name the person gave themselves.
+REAL_PHRASINGS = [
+    ("Kian is a pseudo name. Kian said the dormitory was raided.", ["Kian"]),
+    ("Soraya, a pseudo-name, said the school shut.", ["Soraya"]),
+    (
+        "He fled with his wife, Marta. (Anton and Marta are pseudonyms used for their protection.)",
+        ["Anton", "Marta"],
+    ),
+    ("Lior, Dana and Avi were pseudonyms chosen by the families.", ["Lior", "Dana", "Avi"]),
+    (
+        "“It was a long night,” Tarek said, who requested his last name be withheld for safety.",
+        ["Tarek"],
+    ),
+    ("“We left at dawn,” Hamid explained, who asked that his surname not be used.", ["Hamid"]),
+    ("A man calling himself “Abu Harith”, from Leyton, was seen at the border.", ["Abu Harith"]),
+    ("The fighter, who calls herself Zarina, said the unit was ready.", ["Zarina"]),
+    ("The young man, who identified himself only as Kaveh, said the unit was ready.", ["Kaveh"]),
+    ("A nurse who gave her name only as Leila said the ward was full.", ["Leila"]),
+]
 
-@pytest.mark.parametrize(("text", "names"), DECLARED + MARKDOWN)
+
+@pytest.mark.parametrize(("text", "names"), DECLARED + MARKDOWN + REAL_PHRASINGS)
 def test_declared_pseudonyms_are_flagged_and_kept(bare_engine, text, names) -> None:
     result = bare_engine.sanitize(text)
     assert set(names) <= _pseudonyms(result, text), result.sanitized_text
@@ -343,6 +364,9 @@ NOT_DECLARED = [
     "Karim said he met a man he called Sami at the border.",
     "Walid Darwish, a teacher, asked not to be identified further for fear of reprisal.",
     "Nour Haddad asked us not to identify her any further than that.",
+    "The young man, who identified himself as Kaveh Rostami, said the unit was ready.",
+    "“It was a long night,” the nurse said, who requested his last name be withheld.",
+    "Anton and Marta are not pseudonyms, the lawyer Dana Weiss said.",
 ]
 NOT_DECLARED = list(dict.fromkeys(NOT_DECLARED))  # one test per sentence
 

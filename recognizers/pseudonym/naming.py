@@ -60,6 +60,13 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"asked to be (?:identified|called|named|referred to|known) (?:here )?(?:only )?"
     r"(?:as|by the name)",
     r"(?:goes|go|went|going) by (?:the name )?",
+    # a name the person gave themselves: "a man calling himself X", "who identified herself only
+    # as X"; a plain "identified himself as X" may be the real name, so it declares nothing.
+    r"(?:calling|calls|called|call|styling|styles|styled|dubbing|dubbed) (?:him|her|them)sel(?:f|ves)"
+    r"(?: only)?(?: as)?",
+    r"(?:identif(?:y|ies|ied|ying)|introduc(?:e|es|ed|ing)|gave|giv(?:e|es|ing)) (?:him|her|them)"
+    r"sel(?:f|ves) (?:only as|by (?:the|a) (?:nick|code |pseudo |assumed )?name)",
+    r"(?:gave|giv(?:e|es|ing)) (?:his|her|their) name (?:only )?as",
     r"(?:prefers?|preferred|asked|wants|wanted) to (?:go|be known|be called) by (?:the name )?",
 )
 BEFORE_RE = re.compile(

@@ -72,6 +72,10 @@ _PRONOUN_SUBJECT_RE = re.compile(
     + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90})$"
 )
 _PRONOUN_WORD_RE = re.compile(r"(?<![\w-])(?:she|he|they|her|his|their)(?![\w-])", re.I)
+_SPEECH_TAIL_RE = re.compile(
+    r"(?<=\w)\s+(?:said|says|added|adds|explained|explains|recalled|recalls|told us|tells us)$"
+)
+"""A verb of saying between a name and its relative clause ("X said, who asked ...")."""
 _OF_NAME_RE = re.compile(r"(?i:\b(?:identity|(?:real |full )?name|surname) of )" + NAME)
 _ORGANISATION_RE = re.compile(r"The\s")
 """A capitalised subject opened by "The" is an organisation (an outlet, a ministry), not a person."""
@@ -270,6 +274,7 @@ def _relative(text: str, base: int, left: str, predicate: Predicate) -> Scope | 
             return None
         head = left[: m.start()].rstrip(_HEAD_STRIP)
         mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in ("publish", "request")
+    head = _SPEECH_TAIL_RE.sub("", head)  # "“...,” X said, who asked ...": X is the antecedent
     if not head:
         return None
     # "X, a mother of three from Homs, who ...": the appositive's head, not the last capital.
