@@ -330,6 +330,17 @@ REAL_PHRASINGS = [
     ("The fighter, who calls herself Zarina, said the unit was ready.", ["Zarina"]),
     ("The young man, who identified himself only as Kaveh, said the unit was ready.", ["Kaveh"]),
     ("A nurse who gave her name only as Leila said the ward was full.", ["Leila"]),
+    # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not
+    (
+        "They requested anonymity, so their names have been changed.\n"
+        "Yelena, a Tatar in her early 20s, will never forget the day.",
+        ["Yelena"],
+    ),
+    (
+        "Editor's note: The names of the girls in this story have been changed.\n\n"
+        "DOHUK — 15-year-old Avin had considered leaving many times.",
+        ["Avin"],
+    ),
 ]
 
 
@@ -367,6 +378,8 @@ NOT_DECLARED = [
     "The young man, who identified himself as Kaveh Rostami, said the unit was ready.",
     "“It was a long night,” the nurse said, who requested his last name be withheld.",
     "Anton and Marta are not pseudonyms, the lawyer Dana Weiss said.",
+    "The names of the residents have been changed. Aleppo, a city in the north, was shelled. "
+    "Officials, a spokesman said, were silent. Fouad Karam, the interior minister, said so.",
 ]
 NOT_DECLARED = list(dict.fromkeys(NOT_DECLARED))  # one test per sentence
 

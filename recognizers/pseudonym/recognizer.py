@@ -16,6 +16,8 @@ declaration, so a minister near "the names of the residents have been changed" s
 
 from __future__ import annotations
 
+import bisect
+
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -28,6 +30,7 @@ from recognizers.pseudonym.scope import (
     Scope,
     attach,
     coordinated_before,
+    introduced_names,
     nearest_person_before,
     predicate_pronoun,
     sentence_left,
@@ -72,6 +75,8 @@ class PseudonymRecognizer(EntityRecognizer):
                 groups.append((predicate, scope))
         for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
+        if groups:
+            mentions = _with_introduced(text, mentions, nlp_artifacts)
         _cover_groups(text, groups, mentions, found)
         return [
             make_result(PSEUDONYM, s, e, score, self, [reason])
@@ -103,6 +108,31 @@ def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
     if nlp_artifacts is None or nlp_artifacts.tokens is None:
         return []
     return find_mentions(nlp_artifacts.tokens)
+
+
+def _with_introduced(
+    text: str, mentions: list[Mention], nlp_artifacts: NlpArtifacts | None
+) -> list[Mention]:
+    """The mentions plus the names a sentence introduces as a person that spaCy saw as none
+    ("X, a teacher in her 30s, said"), in document order, for a group declaration to cover."""
+    proper_starts = {
+        t.idx
+        for t in (nlp_artifacts.tokens if nlp_artifacts is not None else None) or ()
+        if t.pos_ == "PROPN"
+    }
+    starts = [m.start for m in mentions]
+    extra = [
+        Mention(start=s, end=e, text=text[s:e], parts=text[s:e].split())
+        for s, e in introduced_names(text, proper_starts.__contains__)
+        if not _overlaps(mentions, starts, s, e)
+    ]
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _overlaps(mentions: list[Mention], starts: list[int], start: int, end: int) -> bool:
+    """Whether a span overlaps a mention (its neighbours in document order; no scan)."""
+    i = bisect.bisect_left(starts, end)
+    return i > 0 and mentions[i - 1].end > start
 
 
 def _cover_groups(

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from recognizers.person_mentions import TITLE_WORDS
 from recognizers.pseudonym import vocabulary as v
 from recognizers.pseudonym.names import (
     CHARS,
@@ -333,4 +335,33 @@ def coordinated_before(text: str, start: int) -> list[tuple[int, int]]:
             break
         found.append(span)
         start = span[0]
+    return found
+
+
+_INTRODUCED_RE = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=[.!?][”\"’] )|(?<=\n)|(?<=— ))[“\"‘]?"
+    r"(?:(?P<age>\d{1,3}-year-old )?" + NAME + r")" + CLOSE_QUOTE + r"?"
+    r"(?P<desc>,\s*(?:\d{1,3}\s*,|(?:a|an|the|one)\s[^,.;:\n]{1,60}))?",
+    re.M,
+)
+_DESC_PERSON_RE = re.compile(r"(?<![\w-])(?:her|his|she|he|\d{1,3})(?![\w-])", re.I)
+
+
+def introduced_names(text: str, proper: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """Names a sentence opens with and describes as a person ("X, a teacher in her 30s, ...",
+    "X, 30, said", "15-year-old X had"), which a group declaration covers even where spaCy saw
+    no person. One pass of one bounded regex; a description without a person noun, an age or a
+    personal pronoun ("Aleppo, a city in the north") introduces nobody, nor does a word the tagger
+    does not read as a proper noun (``proper``: "Officials, a spokesman said") or a title."""
+    found = []
+    for m in _INTRODUCED_RE.finditer(text):
+        desc = m.group("desc") or ""
+        if not (m.group("age") or _DESC_PERSON_RE.search(desc) or person_noun_re().search(desc)):
+            continue
+        first = m.group("name").split()[0]
+        if _ORGANISATION_RE.match(m.group("name")) or first in TITLE_WORDS:
+            continue
+        span = clean_span(text, m.start("name"), m.end("name"))
+        if span is not None and proper(span[0]):
+            found.append(span)
     return found
