@@ -330,6 +330,22 @@ REAL_PHRASINGS = [
     ("The fighter, who calls herself Zarina, said the unit was ready.", ["Zarina"]),
     ("The young man, who identified himself only as Kaveh, said the unit was ready.", ["Kaveh"]),
     ("A nurse who gave her name only as Leila said the ward was full.", ["Leila"]),
+    # a participle clause on the name, like a relative clause
+    ("“The water is gone,” said Noura, asking that her surname not be published.", ["Noura"]),
+    ("Bilal said, requesting that his family name be withheld, that the bakery shut.", ["Bilal"]),
+    # the writer in the first person names the source
+    (
+        "To protect her safety, I will refer to her as Mona. Mona said the raids continued.",
+        ["Mona"],
+    ),
+    ("I’ll call him Bassam. Bassam said the bakery closed.", ["Bassam"]),
+    # "names in this story": the determiner is no group noun
+    (
+        "Names in this story have been changed to protect the people involved. "
+        "Wael, 29, said he sleeps in his car.",
+        ["Wael"],
+    ),
+    ("The names in this article were changed.\n\nNisrine, 41, said the rent doubled.", ["Nisrine"]),
     # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not
     (
         "They requested anonymity, so their names have been changed.\n"
@@ -378,6 +394,8 @@ NOT_DECLARED = [
     "The young man, who identified himself as Kaveh Rostami, said the unit was ready.",
     "“It was a long night,” the nurse said, who requested his last name be withheld.",
     "Anton and Marta are not pseudonyms, the lawyer Dana Weiss said.",
+    "Ali will call him Sami, she said.",
+    "The lawyer Nadia Haddad said, asking for patience, that the court would rule.",
     "The names of the residents have been changed. Aleppo, a city in the north, was shelled. "
     "Officials, a spokesman said, were silent. Fouad Karam, the interior minister, said so.",
 ]

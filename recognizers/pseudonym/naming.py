@@ -45,6 +45,9 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r" chose to| decided to| have decided to) "
     + v.NAMING_VERBS
     + r"(?: (?:him|her|them))?(?: as)?",
+    # the writer in the first person: "I will refer to her as X", "I'll call him X"
+    r"(?<![\w’'-])(?-i:I)(?: will| shall|[’']ll| am going to| have chosen to| chose to| decided to)"
+    r" " + v.NAMING_VERBS + r"(?: (?:him|her|them))?(?: as)?",
     r"(?:we have |we've |we )?(?:given|gave|give) (?:him|her|them) the (?:name|pseudonym)",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?"
     + _ALIAS

@@ -51,7 +51,13 @@ _SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?" + UPPER 
 _AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=,))?"
 _PUNCT = r"(?:\s*(?:,|\(|\[|—|–|-)\s*)+"
 _POSSESSOR_RE = re.compile(NAME + r"(?:’s|'s)\s*$")
-_RELATIVE_RE = re.compile(r"(?:,\s*|\s+)(?:who|whose|whom)\s+(?P<mid>[^,.;:\n“”\"]{0,80})$", re.I)
+_RELATIVE_RE = re.compile(
+    r"(?:(?:,\s*|\s+)(?:who|whose|whom)\s+"
+    # a participle clause on the name before it: "said X, asking that her surname not be used"
+    r"|,\s*(?=(?:asking|requesting|speaking|insisting|agreeing|preferring|declining|wishing)\b))"
+    r"(?P<mid>[^,.;:\n“”\"]{0,80})$",
+    re.I,
+)
 _ANTECEDENT_NAME_RE = re.compile(NAME + CLOSE_QUOTE + r"?" + _AGE + r"\s*$")
 _APPOSITION_RE = re.compile(
     NAME + CLOSE_QUOTE + r"?" + _AGE + _PUNCT + r"(?P<desc>(?:(?:a|an|the|one|[a-z0-9])"
@@ -102,7 +108,8 @@ _OTHER_NAME_RE = re.compile(
 _CAPITAL_WORD_RE = re.compile(r"(?<![\w’'\-])" + UPPER + CHARS)
 _GROUP_RE = re.compile(
     r"(?i:(?:names|identities|surnames) (?:of|in|used in)\s+(?:the\s+|all\s+|our\s+)?"
-    r"(?:" + v.GROUP_WORDS + r"|(?P<noun>[a-z]{2,30}))(?![\w-])"
+    # a determiner is no noun: "names in this story" is read by the "in this story" branch
+    r"(?:" + v.GROUP_WORDS + r"|(?!(?:this|that|these|those)\b)(?P<noun>[a-z]{2,30}))(?![\w-])"
     r"|\b(?:none|all|some|most|many|several|each|both) of (?:them|those|the\s+[a-z]{2,30})"
     r"|\b(?:all|some|several|many|most|the other|these|those|their)(?: (?:real|full|last|sur))? "
     r"?names"
