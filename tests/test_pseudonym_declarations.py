@@ -346,6 +346,15 @@ REAL_PHRASINGS = [
         ["Wael"],
     ),
     ("The names in this article were changed.\n\nNisrine, 41, said the rent doubled.", ["Nisrine"]),
+    # a participle clause before the name it describes
+    ("Identified only by her first name, Rasha said the ward was full.", ["Rasha"]),
+    ("Asking that his surname be withheld, Karim said the road was cut.", ["Karim"]),
+    (
+        "“We stayed,” she said. Speaking on condition that her family name not be used, Huda said so.",
+        ["Huda"],
+    ),
+    # an outlet named with "The" changes the name of the person before
+    ("Omar Halabi fled in March. The Herald has changed his name to protect him.", ["Omar Halabi"]),
     # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not
     (
         "They requested anonymity, so their names have been changed.\n"
@@ -395,6 +404,8 @@ NOT_DECLARED = [
     "“It was a long night,” the nurse said, who requested his last name be withheld.",
     "Anton and Marta are not pseudonyms, the lawyer Dana Weiss said.",
     "Ali will call him Sami, she said.",
+    "Speaking on condition that his name be withheld, the officer said Karim Aziz was arrested.",
+    "Omar Halabi fled in March. The militia has changed his name in the records.",
     "The lawyer Nadia Haddad said, asking for patience, that the court would rule.",
     "The names of the residents have been changed. Aleppo, a city in the north, was shelled. "
     "Officials, a spokesman said, were silent. Fouad Karam, the interior minister, said so.",

@@ -84,6 +84,13 @@ _SPEECH_TAIL_RE = re.compile(
     r"(?<=\w)\s+(?:said|says|added|adds|explained|explains|recalled|recalls|told us|tells us)$"
 )
 """A verb of saying between a name and its relative clause ("X said, who asked ...")."""
+_PERSONAL = ("his", "her", "their")
+_PREPOSED_OPENER_RE = re.compile(
+    r"[\s“\"‘(]*(?i:identified|speaking|asking|requesting|insisting|agreeing|wishing|preferring|"
+    r"known|referred to|called|named|using|going)"
+    r"(?:\s+(?:that|here|only|to us|by|on|the|condition|of|and)(?![\w-])){0,6}\s*",
+)
+_PREPOSED_NAME_RE = re.compile(r"[^.;:\n,“”\"]{0,60}?,\s*[“\"‘]?" + NAME)
 _OF_NAME_RE = re.compile(r"(?i:\b(?:identity|(?:real |full )?name|surname) of )" + NAME)
 _ORGANISATION_RE = re.compile(r"The\s")
 """A capitalised subject opened by "The" is an organisation (an outlet, a ministry), not a person."""
@@ -167,6 +174,8 @@ _AFTER = "declared as a pseudonym after the name"
 
 def _attach(text: str, base: int, left: str, predicate: Predicate) -> Scope:
     """The first rule that decides, in the order of the module docstring."""
+    if (preposed := _preposed(text, base, left, predicate)) is not None:
+        return preposed
     if predicate.kind in ("alias", "partial") and _NAME_FOLLOWS_RE.match(text, predicate.end):
         return Scope()  # "X, who goes by the nom de guerre Y": the name after it is the pseudonym
     for rule in (_possessor, _relative, _apposition, _subject, _group, _pronoun):
@@ -204,6 +213,15 @@ def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | N
     """ "X agreed to talk only if his full name was left out"; a negation, a verb of saying or
     another name in between attaches nothing."""
     m = _SUBJECT_RE.search(left)
+    if (
+        m is not None
+        and m.group("tail") is None
+        and predicate.active
+        and _ORGANISATION_RE.match(m.group("name"))
+        and predicate.possessive in _PERSONAL
+    ):
+        # "The Herald has changed her name": the outlet hides the name of someone before
+        return Scope(pronoun=True, reason="the draft says it changed this person's name")
     if m is None or (m.group("tail") is None and predicate.kind != "request"):
         return None
     tail = m.group("tail") or ""
@@ -218,6 +236,21 @@ def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | N
             return Scope(pronoun=True, reason="the draft says it printed only this name")
         return None
     span = _name_at(text, base, m)
+    return Scope(span, _AFTER) if span else None
+
+
+def _preposed(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """A participle clause before the name it describes: "Identified only by her first name, X
+    said ...", "Asking that his surname be withheld, X said ..."; the name must follow its comma
+    ("Speaking on condition that his name be withheld, the officer said X ..." attaches nothing).
+    """
+    opener = _PREPOSED_OPENER_RE.fullmatch(left) or (
+        not left.strip(' “"‘(') and _PREPOSED_OPENER_RE.match(text, predicate.start)
+    )
+    if not opener or predicate.kind == "alias":
+        return None
+    m = _PREPOSED_NAME_RE.match(text, predicate.end)
+    span = clean_span(text, m.start("name"), m.end("name")) if m else None
     return Scope(span, _AFTER) if span else None
 
 
@@ -237,6 +270,8 @@ def _group(text: str, base: int, left: str, predicate: Predicate) -> Scope | Non
 
 def _pronoun(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
     """ "She asked that her surname ...", "we are using only her first name"."""
+    if predicate.active and not _OUTLET_RE.search(left):
+        return None  # "The militia has changed his name in the records" declares nothing
     m = _PRONOUN_SUBJECT_RE.search(left)
     if m and not _NEGATION_RE.search(m.group("tail")) and not _says(m.group("tail")):
         return Scope(pronoun=True, reason="declared as a pseudonym in the next sentence")
