@@ -355,6 +355,14 @@ REAL_PHRASINGS = [
     ),
     # an outlet named with "The" changes the name of the person before
     ("Omar Halabi fled in March. The Herald has changed his name to protect him.", ["Omar Halabi"]),
+    ("Salah said, giving only his first name, that the army came.", ["Salah"]),
+    # an alias noun used for the name after it; "not fully identifying"; a plural possessor
+    ("A pseudonym has been used for Rafiq, who still lives in the city.", ["Rafiq"]),
+    ("Hani, whom the paper is not fully identifying because he fears arrest, said so.", ["Hani"]),
+    ("The interviewees’ names have been changed. Zein, 30, said the rent doubled.", ["Zein"]),
+    ("The women's real names have been changed.\n\nRola, 33, said the rent doubled.", ["Rola"]),
+    # an organisation subject hides the name of the person before, not its own
+    ("Tariq Haddad fled in May. Al Jazeera is not using his real name.", ["Tariq Haddad"]),
     # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not
     (
         "They requested anonymity, so their names have been changed.\n"
@@ -404,6 +412,8 @@ NOT_DECLARED = [
     "“It was a long night,” the nurse said, who requested his last name be withheld.",
     "Anton and Marta are not pseudonyms, the lawyer Dana Weiss said.",
     "Ali will call him Sami, she said.",
+    "Al Jazeera is not using his real name.",
+    "The militia's names have been changed, said Rami Saleh, a shopkeeper.",
     "Speaking on condition that his name be withheld, the officer said Karim Aziz was arrested.",
     "Omar Halabi fled in March. The militia has changed his name in the records.",
     "The lawyer Nadia Haddad said, asking for patience, that the court would rule.",

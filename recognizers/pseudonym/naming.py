@@ -49,6 +49,9 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"(?<![\w’'-])(?-i:I)(?: will| shall|[’']ll| am going to| have chosen to| chose to| decided to)"
     r" " + v.NAMING_VERBS + r"(?: (?:him|her|them))?(?: as)?",
     r"(?:we have |we've |we )?(?:given|gave|give) (?:him|her|them) the (?:name|pseudonym)",
+    # "a pseudonym has been used for X", "the alias is used to refer to X"
+    r"(?:a |the )?" + _ALIAS + r" (?:has been|have been|is being|are being|is|are|was|were) used"
+    r" (?:for|to (?:refer to|identify|protect))",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?"
     + _ALIAS
     + r"(?: of)?",

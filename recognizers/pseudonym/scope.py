@@ -51,10 +51,15 @@ _SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?" + UPPER 
 _AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=,))?"
 _PUNCT = r"(?:\s*(?:,|\(|\[|—|–|-)\s*)+"
 _POSSESSOR_RE = re.compile(NAME + r"(?:’s|'s)\s*$")
+_PARTICIPLES = (
+    r"(?:asking|requesting|speaking|insisting|agreeing|preferring|declining|wishing|giving|using|"
+    r"providing)(?![\w-])"
+)
+_PARTICIPLE_RE = re.compile(r"(?i:" + _PARTICIPLES + r")")
 _RELATIVE_RE = re.compile(
     r"(?:(?:,\s*|\s+)(?:who|whose|whom)\s+"
     # a participle clause on the name before it: "said X, asking that her surname not be used"
-    r"|,\s*(?=(?:asking|requesting|speaking|insisting|agreeing|preferring|declining|wishing)\b))"
+    r"|,\s*(?=" + _PARTICIPLES + r"))"
     r"(?P<mid>[^,.;:\n“”\"]{0,80})$",
     re.I,
 )
@@ -121,6 +126,8 @@ _GROUP_RE = re.compile(
     r"|\b(?:all|some|several|many|most|the other|these|those|their)(?: (?:real|full|last|sur))? "
     r"?names"
     r"|\b(?:like|as with) (?:all |the )?(?:other|many|most|the other)\b"
+    # a plural possessor: "the interviewees’ names", "the women's real names"
+    r"|\b(?P<owner>[a-z]{2,30})(?:s[’']|[’']s) (?:real |full |last |first )?names\b"
     r"|\bin this (?:story|article|report|piece|feature|film|series)"
     r"|^\W*(?:(?:real|all|some|the) )?names? (?:have|has|had|were|are) been)"
 )
@@ -293,10 +300,19 @@ def _names_in(left: str) -> bool:
 def _is_group(sentence: str) -> bool:
     """A plural name noun about people: "names of everyone", "names of the residents"."""
     for m in _GROUP_RE.finditer(sentence):
-        noun = m.group("noun")
+        noun = m.group("noun") or m.group("owner")
         if noun is None or person_noun_re().fullmatch(noun):
             return True
+        if m.group("owner") and any(_person_or_group(w) for w in (noun, noun + "s")):
+            return True
     return False
+
+
+_GROUP_WORD_RE = re.compile(r"(?i:" + v.GROUP_WORDS + r")")
+
+
+def _person_or_group(word: str) -> bool:
+    return bool(person_noun_re().fullmatch(word) or _GROUP_WORD_RE.fullmatch(word))
 
 
 def _says(tail: str) -> bool:
@@ -314,10 +330,16 @@ def _relative(text: str, base: int, left: str, predicate: Predicate) -> Scope | 
         mid_ok = True
     else:
         m = _RELATIVE_RE.search(left)
-        if m is None:
+        if m is not None:
+            head = left[: m.start()].rstrip(_HEAD_STRIP)
+            mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in (
+                "publish",
+                "request",
+            )
+        elif left.rstrip().endswith(",") and _PARTICIPLE_RE.match(text, predicate.start):
+            head, mid_ok = left.rstrip(_HEAD_STRIP), True  # "X said, giving only his first name"
+        else:
             return None
-        head = left[: m.start()].rstrip(_HEAD_STRIP)
-        mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in ("publish", "request")
     head = _SPEECH_TAIL_RE.sub("", head)  # "“...,” X said, who asked ...": X is the antecedent
     if not head:
         return None
