@@ -361,6 +361,7 @@ REAL_PHRASINGS = [
     ("Hani, whom the paper is not fully identifying because he fears arrest, said so.", ["Hani"]),
     ("The interviewees’ names have been changed. Zein, 30, said the rent doubled.", ["Zein"]),
     ("The women's real names have been changed.\n\nRola, 33, said the rent doubled.", ["Rola"]),
+    ("Leyla Haddad fled in May. I have changed her name to protect her.", ["Leyla Haddad"]),
     # an organisation subject hides the name of the person before, not its own
     ("Tariq Haddad fled in May. Al Jazeera is not using his real name.", ["Tariq Haddad"]),
     # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not

@@ -105,6 +105,8 @@ _NAME_FOLLOWS_RE = re.compile(
     r"(?:\s+of|\s*,)?\s*[(“\"‘']?\s*" + UPPER
 )
 _OUTLET_RE = re.compile(r"(?<![\w-])(?i:" + v.OUTLET_SUBJECTS + r")\s+(?:[\w’'-]{1,20}\s+){0,3}$")
+_WRITER_RE = re.compile(r"(?<![\w’'-])I\s+(?:[\w’'-]{1,20}\s+){0,3}$")
+"""The writer in the first person: "I have changed her name"."""
 _NEGATION_RE = re.compile(
     r"(?<![\w-])(?:not|never|no longer|n[’']t|denied|denies|deny)(?![\w-])", re.I
 )
@@ -277,7 +279,7 @@ def _group(text: str, base: int, left: str, predicate: Predicate) -> Scope | Non
 
 def _pronoun(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
     """ "She asked that her surname ...", "we are using only her first name"."""
-    if predicate.active and not _OUTLET_RE.search(left):
+    if predicate.active and not (_OUTLET_RE.search(left) or _WRITER_RE.search(left)):
         return None  # "The militia has changed his name in the records" declares nothing
     m = _PRONOUN_SUBJECT_RE.search(left)
     if m and not _NEGATION_RE.search(m.group("tail")) and not _says(m.group("tail")):
