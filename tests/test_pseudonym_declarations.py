@@ -362,6 +362,8 @@ REAL_PHRASINGS = [
     ("The interviewees’ names have been changed. Zein, 30, said the rent doubled.", ["Zein"]),
     ("The women's real names have been changed.\n\nRola, 33, said the rent doubled.", ["Rola"]),
     ("Leyla Haddad fled in May. I have changed her name to protect her.", ["Leyla Haddad"]),
+    ("Warda, 25 (not her real name), said the camp flooded.", ["Warda"]),
+    ("Nawal, whom we agreed not to name in full, said the camp flooded.", ["Nawal"]),
     # an organisation subject hides the name of the person before, not its own
     ("Tariq Haddad fled in May. Al Jazeera is not using his real name.", ["Tariq Haddad"]),
     # a group declaration covers a name a sentence introduces as a person, seen by spaCy or not

@@ -48,7 +48,8 @@ PRONOUN_REACH = 300
 """How far before its sentence a pronoun's antecedent may stand."""
 
 _SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?" + UPPER + r"|$)|\n")
-_AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=,))?"
+_AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=[,(—–]))?"
+"""", 34," before a comma, a parenthesis or a dash ("X, 25 (not her real name)")."""
 _PUNCT = r"(?:\s*(?:,|\(|\[|—|–|-)\s*)+"
 _POSSESSOR_RE = re.compile(NAME + r"(?:’s|'s)\s*$")
 _PARTICIPLES = (
