@@ -45,7 +45,13 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r" chose to| decided to| have decided to) "
     + v.NAMING_VERBS
     + r"(?: (?:him|her|them))?(?: as)?",
+    # the writer in the first person: "I will refer to her as X", "I'll call him X"
+    r"(?<![\w’'-])(?-i:I)(?: will| shall|[’']ll| am going to| have chosen to| chose to| decided to)"
+    r" " + v.NAMING_VERBS + r"(?: (?:him|her|them))?(?: as)?",
     r"(?:we have |we've |we )?(?:given|gave|give) (?:him|her|them) the (?:name|pseudonym)",
+    # "a pseudonym has been used for X", "the alias is used to refer to X"
+    r"(?:a |the )?" + _ALIAS + r" (?:has been|have been|is being|are being|is|are|was|were) used"
+    r" (?:for|to (?:refer to|identify|protect))",
     r"(?:using|uses|used|use|with|given|chose|chosen|adopted|took|takes) (?:the |a )?"
     + _ALIAS
     + r"(?: of)?",
@@ -60,6 +66,13 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"asked to be (?:identified|called|named|referred to|known) (?:here )?(?:only )?"
     r"(?:as|by the name)",
     r"(?:goes|go|went|going) by (?:the name )?",
+    # a name the person gave themselves: "a man calling himself X", "who identified herself only
+    # as X"; a plain "identified himself as X" may be the real name, so it declares nothing.
+    r"(?:calling|calls|called|call|styling|styles|styled|dubbing|dubbed) (?:him|her|them)sel(?:f|ves)"
+    r"(?: only)?(?: as)?",
+    r"(?:identif(?:y|ies|ied|ying)|introduc(?:e|es|ed|ing)|gave|giv(?:e|es|ing)) (?:him|her|them)"
+    r"sel(?:f|ves) (?:only as|by (?:the|a) (?:nick|code |pseudo |assumed )?name)",
+    r"(?:gave|giv(?:e|es|ing)) (?:his|her|their) name (?:only )?as",
     r"(?:prefers?|preferred|asked|wants|wanted) to (?:go|be known|be called) by (?:the name )?",
 )
 BEFORE_RE = re.compile(

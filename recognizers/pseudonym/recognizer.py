@@ -16,18 +16,23 @@ declaration, so a minister near "the names of the residents have been changed" s
 
 from __future__ import annotations
 
+import bisect
+import re
+
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import make_result
 from recognizers.entities import PSEUDONYM
 from recognizers.person_mentions import Mention, find_mentions
+from recognizers.pseudonym import vocabulary as v
 from recognizers.pseudonym.naming import names_after, starred_names
 from recognizers.pseudonym.predicates import Predicate, find_predicates
 from recognizers.pseudonym.scope import (
     Scope,
     attach,
     coordinated_before,
+    introduced_names,
     nearest_person_before,
     predicate_pronoun,
     sentence_left,
@@ -59,8 +64,9 @@ class PseudonymRecognizer(EntityRecognizer):
         mentions = _mentions(nlp_artifacts)  # in document order
         ends = [m.end for m in mentions]
         groups: list[tuple[Predicate, Scope]] = []
+        organisations = _organisation_starts(nlp_artifacts)
         for predicate in find_predicates(text):
-            scope = attach(text, predicate)
+            scope = _organisation_subject(text, attach(text, predicate), predicate, organisations)
             if scope.span is not None:
                 found.setdefault(scope.span, (ATTACHED_SCORE, scope.reason))
                 if predicate.plural or predicate.possessive == "their":
@@ -72,6 +78,8 @@ class PseudonymRecognizer(EntityRecognizer):
                 groups.append((predicate, scope))
         for span, reason in starred_names(text, declared_elsewhere=bool(groups)).items():
             found.setdefault(span, (ATTACHED_SCORE, reason))
+        if groups:
+            mentions = _with_introduced(text, mentions, nlp_artifacts)
         _cover_groups(text, groups, mentions, found)
         return [
             make_result(PSEUDONYM, s, e, score, self, [reason])
@@ -103,6 +111,66 @@ def _mentions(nlp_artifacts: NlpArtifacts | None) -> list[Mention]:
     if nlp_artifacts is None or nlp_artifacts.tokens is None:
         return []
     return find_mentions(nlp_artifacts.tokens)
+
+
+_ORGANISATION_LABELS = ("ORG", "ORGANIZATION")
+MAX_SUBJECT_GAP = 40
+_NOT_VERB_RE = re.compile(
+    r"(?i:(?:not|never|no longer)\s+(?:fully\s+|yet\s+)?" + v.PUBLISH_VERBS + r")(?![\w-])"
+)
+"""A negated publishing verb before the name noun: the subject acts on the name ("not using"),
+unlike a wish about it ("did not want her real name used")."""
+
+
+def _organisation_starts(nlp_artifacts: NlpArtifacts | None) -> frozenset[int]:
+    """Where spaCy's organisations start (a place name may be a person's: "Jordan")."""
+    entities = nlp_artifacts.entities if nlp_artifacts is not None else None
+    return frozenset(e.start_char for e in entities or () if e.label_ in _ORGANISATION_LABELS)
+
+
+def _organisation_subject(
+    text: str, scope: Scope, predicate: Predicate, organisations: frozenset[int]
+) -> Scope:
+    """ "NPR is not using her real name": an organisation subject hides the name of the person
+    "her" stands for, who is found through the pronoun, not the organisation itself. Only a
+    subject right before a verb it does to the name: spaCy also tags some people's names as
+    organisations, and "X said, giving only his first name" stays X's."""
+    if scope.span is None or scope.span[0] not in organisations:
+        return scope
+    gap = text[scope.span[1] : predicate.start]
+    acts = predicate.active or (
+        predicate.kind == "publish" and bool(_NOT_VERB_RE.match(text, predicate.start))
+    )
+    if not acts or len(gap) > MAX_SUBJECT_GAP or "," in gap or "(" in gap:
+        return scope  # "X asked that her name be withheld" is the subject's own request
+    if predicate.possessive in ("his", "her", "their"):
+        return Scope(pronoun=True, reason="the draft says it printed only this name")
+    return Scope()
+
+
+def _with_introduced(
+    text: str, mentions: list[Mention], nlp_artifacts: NlpArtifacts | None
+) -> list[Mention]:
+    """The mentions plus the names a sentence introduces as a person that spaCy saw as none
+    ("X, a teacher in her 30s, said"), in document order, for a group declaration to cover."""
+    proper_starts = {
+        t.idx
+        for t in (nlp_artifacts.tokens if nlp_artifacts is not None else None) or ()
+        if t.pos_ == "PROPN"
+    }
+    starts = [m.start for m in mentions]
+    extra = [
+        Mention(start=s, end=e, text=text[s:e], parts=text[s:e].split())
+        for s, e in introduced_names(text, proper_starts.__contains__)
+        if not _overlaps(mentions, starts, s, e)
+    ]
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _overlaps(mentions: list[Mention], starts: list[int], start: int, end: int) -> bool:
+    """Whether a span overlaps a mention (its neighbours in document order; no scan)."""
+    i = bisect.bisect_left(starts, end)
+    return i > 0 and mentions[i - 1].end > start
 
 
 def _cover_groups(

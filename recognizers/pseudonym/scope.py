@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from recognizers.person_mentions import TITLE_WORDS
 from recognizers.pseudonym import vocabulary as v
 from recognizers.pseudonym.names import (
     CHARS,
@@ -46,10 +48,22 @@ PRONOUN_REACH = 300
 """How far before its sentence a pronoun's antecedent may stand."""
 
 _SENTENCE_END_RE = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘(]?" + UPPER + r"|$)|\n")
-_AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=,))?"
+_AGE = r"(?:\s*,\s*(?:aged\s+)?\d{1,3}\s*(?=[,(—–]))?"
+"""", 34," before a comma, a parenthesis or a dash ("X, 25 (not her real name)")."""
 _PUNCT = r"(?:\s*(?:,|\(|\[|—|–|-)\s*)+"
 _POSSESSOR_RE = re.compile(NAME + r"(?:’s|'s)\s*$")
-_RELATIVE_RE = re.compile(r"(?:,\s*|\s+)(?:who|whose|whom)\s+(?P<mid>[^,.;:\n“”\"]{0,80})$", re.I)
+_PARTICIPLES = (
+    r"(?:asking|requesting|speaking|insisting|agreeing|preferring|declining|wishing|giving|using|"
+    r"providing)(?![\w-])"
+)
+_PARTICIPLE_RE = re.compile(r"(?i:" + _PARTICIPLES + r")")
+_RELATIVE_RE = re.compile(
+    r"(?:(?:,\s*|\s+)(?:who|whose|whom)\s+"
+    # a participle clause on the name before it: "said X, asking that her surname not be used"
+    r"|,\s*(?=" + _PARTICIPLES + r"))"
+    r"(?P<mid>[^,.;:\n“”\"]{0,80})$",
+    re.I,
+)
 _ANTECEDENT_NAME_RE = re.compile(NAME + CLOSE_QUOTE + r"?" + _AGE + r"\s*$")
 _APPOSITION_RE = re.compile(
     NAME + CLOSE_QUOTE + r"?" + _AGE + _PUNCT + r"(?P<desc>(?:(?:a|an|the|one|[a-z0-9])"
@@ -72,6 +86,17 @@ _PRONOUN_SUBJECT_RE = re.compile(
     + r")(?![\w’'-])(?P<tail>[^.;:\n“”\"]{0,90})$"
 )
 _PRONOUN_WORD_RE = re.compile(r"(?<![\w-])(?:she|he|they|her|his|their)(?![\w-])", re.I)
+_SPEECH_TAIL_RE = re.compile(
+    r"(?<=\w)\s+(?:said|says|added|adds|explained|explains|recalled|recalls|told us|tells us)$"
+)
+"""A verb of saying between a name and its relative clause ("X said, who asked ...")."""
+_PERSONAL = ("his", "her", "their")
+_PREPOSED_OPENER_RE = re.compile(
+    r"[\s“\"‘(]*(?i:identified|speaking|asking|requesting|insisting|agreeing|wishing|preferring|"
+    r"known|referred to|called|named|using|going)"
+    r"(?:\s+(?:that|here|only|to us|by|on|the|condition|of|and)(?![\w-])){0,6}\s*",
+)
+_PREPOSED_NAME_RE = re.compile(r"[^.;:\n,“”\"]{0,60}?,\s*[“\"‘]?" + NAME)
 _OF_NAME_RE = re.compile(r"(?i:\b(?:identity|(?:real |full )?name|surname) of )" + NAME)
 _ORGANISATION_RE = re.compile(r"The\s")
 """A capitalised subject opened by "The" is an organisation (an outlet, a ministry), not a person."""
@@ -81,6 +106,8 @@ _NAME_FOLLOWS_RE = re.compile(
     r"(?:\s+of|\s*,)?\s*[(“\"‘']?\s*" + UPPER
 )
 _OUTLET_RE = re.compile(r"(?<![\w-])(?i:" + v.OUTLET_SUBJECTS + r")\s+(?:[\w’'-]{1,20}\s+){0,3}$")
+_WRITER_RE = re.compile(r"(?<![\w’'-])I\s+(?:[\w’'-]{1,20}\s+){0,3}$")
+"""The writer in the first person: "I have changed her name"."""
 _NEGATION_RE = re.compile(
     r"(?<![\w-])(?:not|never|no longer|n[’']t|denied|denies|deny)(?![\w-])", re.I
 )
@@ -96,11 +123,14 @@ _OTHER_NAME_RE = re.compile(
 _CAPITAL_WORD_RE = re.compile(r"(?<![\w’'\-])" + UPPER + CHARS)
 _GROUP_RE = re.compile(
     r"(?i:(?:names|identities|surnames) (?:of|in|used in)\s+(?:the\s+|all\s+|our\s+)?"
-    r"(?:" + v.GROUP_WORDS + r"|(?P<noun>[a-z]{2,30}))(?![\w-])"
+    # a determiner is no noun: "names in this story" is read by the "in this story" branch
+    r"(?:" + v.GROUP_WORDS + r"|(?!(?:this|that|these|those)\b)(?P<noun>[a-z]{2,30}))(?![\w-])"
     r"|\b(?:none|all|some|most|many|several|each|both) of (?:them|those|the\s+[a-z]{2,30})"
     r"|\b(?:all|some|several|many|most|the other|these|those|their)(?: (?:real|full|last|sur))? "
     r"?names"
     r"|\b(?:like|as with) (?:all |the )?(?:other|many|most|the other)\b"
+    # a plural possessor: "the interviewees’ names", "the women's real names"
+    r"|\b(?P<owner>[a-z]{2,30})(?:s[’']|[’']s) (?:real |full |last |first )?names\b"
     r"|\bin this (?:story|article|report|piece|feature|film|series)"
     r"|^\W*(?:(?:real|all|some|the) )?names? (?:have|has|had|were|are) been)"
 )
@@ -154,6 +184,8 @@ _AFTER = "declared as a pseudonym after the name"
 
 def _attach(text: str, base: int, left: str, predicate: Predicate) -> Scope:
     """The first rule that decides, in the order of the module docstring."""
+    if (preposed := _preposed(text, base, left, predicate)) is not None:
+        return preposed
     if predicate.kind in ("alias", "partial") and _NAME_FOLLOWS_RE.match(text, predicate.end):
         return Scope()  # "X, who goes by the nom de guerre Y": the name after it is the pseudonym
     for rule in (_possessor, _relative, _apposition, _subject, _group, _pronoun):
@@ -191,6 +223,15 @@ def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | N
     """ "X agreed to talk only if his full name was left out"; a negation, a verb of saying or
     another name in between attaches nothing."""
     m = _SUBJECT_RE.search(left)
+    if (
+        m is not None
+        and m.group("tail") is None
+        and predicate.active
+        and _ORGANISATION_RE.match(m.group("name"))
+        and predicate.possessive in _PERSONAL
+    ):
+        # "The Herald has changed her name": the outlet hides the name of someone before
+        return Scope(pronoun=True, reason="the draft says it changed this person's name")
     if m is None or (m.group("tail") is None and predicate.kind != "request"):
         return None
     tail = m.group("tail") or ""
@@ -205,6 +246,21 @@ def _subject(text: str, base: int, left: str, predicate: Predicate) -> Scope | N
             return Scope(pronoun=True, reason="the draft says it printed only this name")
         return None
     span = _name_at(text, base, m)
+    return Scope(span, _AFTER) if span else None
+
+
+def _preposed(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
+    """A participle clause before the name it describes: "Identified only by her first name, X
+    said ...", "Asking that his surname be withheld, X said ..."; the name must follow its comma
+    ("Speaking on condition that his name be withheld, the officer said X ..." attaches nothing).
+    """
+    opener = _PREPOSED_OPENER_RE.fullmatch(left) or (
+        not left.strip(' “"‘(') and _PREPOSED_OPENER_RE.match(text, predicate.start)
+    )
+    if not opener or predicate.kind == "alias":
+        return None
+    m = _PREPOSED_NAME_RE.match(text, predicate.end)
+    span = clean_span(text, m.start("name"), m.end("name")) if m else None
     return Scope(span, _AFTER) if span else None
 
 
@@ -224,6 +280,8 @@ def _group(text: str, base: int, left: str, predicate: Predicate) -> Scope | Non
 
 def _pronoun(text: str, base: int, left: str, predicate: Predicate) -> Scope | None:
     """ "She asked that her surname ...", "we are using only her first name"."""
+    if predicate.active and not (_OUTLET_RE.search(left) or _WRITER_RE.search(left)):
+        return None  # "The militia has changed his name in the records" declares nothing
     m = _PRONOUN_SUBJECT_RE.search(left)
     if m and not _NEGATION_RE.search(m.group("tail")) and not _says(m.group("tail")):
         return Scope(pronoun=True, reason="declared as a pseudonym in the next sentence")
@@ -245,10 +303,19 @@ def _names_in(left: str) -> bool:
 def _is_group(sentence: str) -> bool:
     """A plural name noun about people: "names of everyone", "names of the residents"."""
     for m in _GROUP_RE.finditer(sentence):
-        noun = m.group("noun")
+        noun = m.group("noun") or m.group("owner")
         if noun is None or person_noun_re().fullmatch(noun):
             return True
+        if m.group("owner") and any(_person_or_group(w) for w in (noun, noun + "s")):
+            return True
     return False
+
+
+_GROUP_WORD_RE = re.compile(r"(?i:" + v.GROUP_WORDS + r")")
+
+
+def _person_or_group(word: str) -> bool:
+    return bool(person_noun_re().fullmatch(word) or _GROUP_WORD_RE.fullmatch(word))
 
 
 def _says(tail: str) -> bool:
@@ -266,10 +333,17 @@ def _relative(text: str, base: int, left: str, predicate: Predicate) -> Scope | 
         mid_ok = True
     else:
         m = _RELATIVE_RE.search(left)
-        if m is None:
+        if m is not None:
+            head = left[: m.start()].rstrip(_HEAD_STRIP)
+            mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in (
+                "publish",
+                "request",
+            )
+        elif left.rstrip().endswith(",") and _PARTICIPLE_RE.match(text, predicate.start):
+            head, mid_ok = left.rstrip(_HEAD_STRIP), True  # "X said, giving only his first name"
+        else:
             return None
-        head = left[: m.start()].rstrip(_HEAD_STRIP)
-        mid_ok = not _NEGATION_RE.search(m.group("mid")) or predicate.kind in ("publish", "request")
+    head = _SPEECH_TAIL_RE.sub("", head)  # "“...,” X said, who asked ...": X is the antecedent
     if not head:
         return None
     # "X, a mother of three from Homs, who ...": the appositive's head, not the last capital.
@@ -328,4 +402,33 @@ def coordinated_before(text: str, start: int) -> list[tuple[int, int]]:
             break
         found.append(span)
         start = span[0]
+    return found
+
+
+_INTRODUCED_RE = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=[.!?][”\"’] )|(?<=\n)|(?<=— ))[“\"‘]?"
+    r"(?:(?P<age>\d{1,3}-year-old )?" + NAME + r")" + CLOSE_QUOTE + r"?"
+    r"(?P<desc>,\s*(?:\d{1,3}\s*,|(?:a|an|the|one)\s[^,.;:\n]{1,60}))?",
+    re.M,
+)
+_DESC_PERSON_RE = re.compile(r"(?<![\w-])(?:her|his|she|he|\d{1,3})(?![\w-])", re.I)
+
+
+def introduced_names(text: str, proper: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """Names a sentence opens with and describes as a person ("X, a teacher in her 30s, ...",
+    "X, 30, said", "15-year-old X had"), which a group declaration covers even where spaCy saw
+    no person. One pass of one bounded regex; a description without a person noun, an age or a
+    personal pronoun ("Aleppo, a city in the north") introduces nobody, nor does a word the tagger
+    does not read as a proper noun (``proper``: "Officials, a spokesman said") or a title."""
+    found = []
+    for m in _INTRODUCED_RE.finditer(text):
+        desc = m.group("desc") or ""
+        if not (m.group("age") or _DESC_PERSON_RE.search(desc) or person_noun_re().search(desc)):
+            continue
+        first = m.group("name").split()[0]
+        if _ORGANISATION_RE.match(m.group("name")) or first in TITLE_WORDS:
+            continue
+        span = clean_span(text, m.start("name"), m.end("name"))
+        if span is not None and proper(span[0]):
+            found.append(span)
     return found
