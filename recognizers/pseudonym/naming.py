@@ -76,7 +76,7 @@ DECLARATIONS_BEFORE: tuple[str, ...] = (
     r"(?:prefers?|preferred|asked|wants|wanted) to (?:go|be known|be called) by (?:the name )?",
 )
 BEFORE_RE = re.compile(
-    r"(?i:"
+    r"(?<![\w’'-])(?i:"  # a clause starts at a word start: the other positions fail at once
     + "|".join(f"(?:{d})" for d in DECLARATIONS_BEFORE)
     + r")(?:,?\s+|\s*\(\s*)"
     + OPEN_QUOTE
