@@ -198,16 +198,29 @@ SIGNATURE_READ = 90
 """Characters read after the name for the rest of its line (bounded: linear cost)."""
 
 
+def _doc_text(doc: Doc) -> str:
+    """``doc.text`` once per document: spaCy rebuilds the string on every access (O(n) a call,
+    so once per mention was quadratic)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+TEXT_KEY = "sourceguard.public_figure_recognizer.text"
+
+
 def _signature_line(mention: Mention, doc: Doc) -> bool:
     """A name alone at the start of a line with only a credit after it: 'X / Agency',
     'X, Agency' (an ORG entity), 'X, December 5, 2018' (a DATE), '— X (@handle)' (a post's
     author). A place after the comma ('X, Aleppo') is a caption, not a credit."""
     line_start = mention.start - len(mention.left)
-    if line_start > 0 and doc.text[line_start - 1] != "\n":
+    text = _doc_text(doc)
+    if line_start > 0 and text[line_start - 1] != "\n":
         return False  # the context window opens at a sentence, not at a line
     if not LINE_OPENING_RE.search(mention.left):
         return False
-    hit = SIGNATURE_RE.match(doc.text, mention.end, mention.end + SIGNATURE_READ)
+    hit = SIGNATURE_RE.match(text, mention.end, mention.end + SIGNATURE_READ)
     if not hit:
         return False
     sep, what = hit.group("sep").strip(), hit.group("what")
@@ -260,8 +273,9 @@ def _affiliation(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
     end = _org_after(doc, after + 1)
     if end is None:
         return None
-    tail = doc[end].idx if end < len(doc) else len(doc.text)
-    speech_next = bool(SPEECH_AFTER_RE.match(doc.text[tail : tail + SPEECH_WINDOW]))
+    text = _doc_text(doc)
+    tail = doc[end].idx if end < len(doc) else len(text)
+    speech_next = bool(SPEECH_AFTER_RE.match(text[tail : tail + SPEECH_WINDOW]))
     closes = end >= len(doc) or doc[end].text in ATTRIBUTION_END or speech_next
     speaks = speech_next or bool(set(mention.evidence) & SPEECH_EVIDENCE)
     if closes and speaks:
