@@ -23,6 +23,25 @@ def engine(nlp_engine):  # type: ignore[no-untyped-def]
     return Engine.create(secrets=secrets, allow_list=[])
 
 
+@pytest.fixture(scope="session")
+def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
+    """The engine with nothing but the draft to go on: no gazetteer, no allow list."""
+    from service.pipeline.anonymize import Secrets
+    from service.pipeline.engine import Engine
+
+    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
+    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
+
+
+def person_roles(result, text: str, name: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The entity types of the person findings that cover exactly ``name``."""
+    return {
+        f.entity_type
+        for f in result.findings
+        if f.identity and f.identity.startswith("P") and text[f.start : f.end] == name
+    }
+
+
 def spans(recognizer, nlp_engine, text: str, entity: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The substrings a recognizer reports for one entity type, in order."""
     artifacts = nlp_engine.process_text(text, "en")

@@ -26,15 +26,6 @@ from recognizers.person_vetoes import (
 )
 
 
-@pytest.fixture(scope="module")
-def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.pipeline.anonymize import Secrets
-    from service.pipeline.engine import Engine
-
-    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
-    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
-
-
 def _left(sanitized: str, words: list[str]) -> list[str]:
     """The words of the names still in the sanitized text (whole words, any case)."""
     return [

@@ -14,15 +14,6 @@ import pytest
 from recognizers.entities import PSEUDONYM, PUBLIC_FIGURE
 
 
-@pytest.fixture(scope="module")
-def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.pipeline.anonymize import Secrets
-    from service.pipeline.engine import Engine
-
-    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
-    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
-
-
 def _pseudonyms(result, text: str) -> set[str]:  # type: ignore[no-untyped-def]
     return {text[f.start : f.end] for f in result.findings if f.entity_type == PSEUDONYM}
 

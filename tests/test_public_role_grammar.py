@@ -13,24 +13,7 @@ import re
 import pytest
 
 from recognizers.entities import PUBLIC_FIGURE
-
-
-@pytest.fixture(scope="module")
-def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.pipeline.anonymize import Secrets
-    from service.pipeline.engine import Engine
-
-    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
-    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
-
-
-def _roles(result, text: str, name: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {
-        f.entity_type
-        for f in result.findings
-        if f.identity and f.identity.startswith("P") and text[f.start : f.end] == name
-    }
-
+from tests.conftest import person_roles
 
 KEPT = [
     (
@@ -534,7 +517,7 @@ def test_a_public_role_keeps_the_name(bare_engine, text: str, names: list[str]) 
     result = bare_engine.sanitize(text)
     for name in names:
         assert name in result.sanitized_text, result.sanitized_text
-        assert _roles(result, text, name) <= {PUBLIC_FIGURE}, name
+        assert person_roles(result, text, name) <= {PUBLIC_FIGURE}, name
 
 
 @pytest.mark.parametrize(("text", "name"), REPLACED)

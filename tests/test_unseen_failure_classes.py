@@ -18,23 +18,7 @@ from recognizers.entities import (
     PSEUDONYM,
     PUBLIC_FIGURE,
 )
-
-
-@pytest.fixture(scope="module")
-def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.pipeline.anonymize import Secrets
-    from service.pipeline.engine import Engine
-
-    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
-    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
-
-
-def _role_of(result, text: str, name: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {
-        f.entity_type
-        for f in result.findings
-        if f.identity and f.identity.startswith("P") and text[f.start : f.end] == name
-    }
+from tests.conftest import person_roles
 
 
 def _words_left(sanitized: str, name: str) -> list[str]:
@@ -79,8 +63,8 @@ def test_a_role_word_opening_the_sentence_is_a_cue_not_part_of_the_name(
     bare_engine, text, name, role_word
 ) -> None:
     result = bare_engine.sanitize(text)
-    assert _role_of(result, text, name) <= AT_RISK_TYPES
-    assert _role_of(result, text, name)
+    assert person_roles(result, text, name) <= AT_RISK_TYPES
+    assert person_roles(result, text, name)
     assert result.sanitized_text.startswith(role_word + " [")
 
 
@@ -91,7 +75,7 @@ def test_a_credit_does_not_make_a_doctor_quoted_in_the_story_public(bare_engine)
     )
     result = bare_engine.sanitize(text)
     assert "Haddad" not in result.sanitized_text
-    assert PUBLIC_FIGURE not in _role_of(result, text, "Rami Haddad")
+    assert PUBLIC_FIGURE not in person_roles(result, text, "Rami Haddad")
 
 
 @pytest.mark.parametrize(
@@ -143,7 +127,7 @@ def test_a_credit_alone_is_kept_as_on_the_record(bare_engine) -> None:
 def test_public_figures_are_kept_by_grammar(bare_engine, text, name) -> None:
     result = bare_engine.sanitize(text)
     assert name in result.sanitized_text, result.sanitized_text
-    assert _role_of(result, text, name) == {PUBLIC_FIGURE}
+    assert person_roles(result, text, name) == {PUBLIC_FIGURE}
 
 
 def test_a_public_figures_relative_with_a_public_role_is_kept(bare_engine) -> None:
@@ -228,7 +212,7 @@ def test_widely_known_as_is_one_public_identity(bare_engine) -> None:
 def test_declared_pseudonyms_are_flagged_and_kept(bare_engine, text, names) -> None:
     result = bare_engine.sanitize(text)
     for name in names:
-        assert _role_of(result, text, name) == {PSEUDONYM}, (name, result.sanitized_text)
+        assert person_roles(result, text, name) == {PSEUDONYM}, (name, result.sanitized_text)
         assert name in result.sanitized_text
 
 
@@ -304,4 +288,4 @@ def test_identities_carry_confidence_and_uncertain_ones_are_marked_for_review(ba
 def test_at_risk_outranks_a_weak_public_cue(bare_engine) -> None:
     text = "Iranian actress Mina Farrokhi was also arrested on Saturday."
     result = bare_engine.sanitize(text)
-    assert _role_of(result, text, "Mina Farrokhi") == {AT_RISK_SOURCE}
+    assert person_roles(result, text, "Mina Farrokhi") == {AT_RISK_SOURCE}

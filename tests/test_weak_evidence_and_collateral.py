@@ -15,24 +15,7 @@ from pathlib import Path
 import pytest
 
 from recognizers.entities import AT_RISK_TYPES, PUBLIC_FIGURE
-
-
-@pytest.fixture(scope="module")
-def bare_engine(nlp_engine):  # type: ignore[no-untyped-def]
-    from service.pipeline.anonymize import Secrets
-    from service.pipeline.engine import Engine
-
-    secrets = Secrets(hash_key=b"h" * 32, encryption_key=b"e" * 32)
-    return Engine.create(nlp=nlp_engine, secrets=secrets, allow_list=[], gazetteer=False)
-
-
-def _roles(result, text: str, name: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {
-        f.entity_type
-        for f in result.findings
-        if f.identity and f.identity.startswith("P") and text[f.start : f.end] == name
-    }
-
+from tests.conftest import person_roles
 
 ROLE_WORD_FIRST = [
     ("“The water was cut,” said resident Dalia Saeed, 63.", "resident"),
@@ -55,7 +38,7 @@ def test_a_role_word_before_the_name_stays_and_is_at_risk_evidence(
     bare_engine, text: str, role_word: str
 ) -> None:
     result = bare_engine.sanitize(text)
-    roles = _roles(result, text, "Dalia Saeed")
+    roles = person_roles(result, text, "Dalia Saeed")
     assert roles and roles <= AT_RISK_TYPES, roles
     assert role_word + " [" in result.sanitized_text, result.sanitized_text
     assert "Dalia" not in result.sanitized_text and "Saeed" not in result.sanitized_text
@@ -127,7 +110,7 @@ def test_a_predicate_or_an_institutions_modifier_is_no_at_risk_description(
 ) -> None:
     result = bare_engine.sanitize(text)
     assert name in result.sanitized_text, result.sanitized_text
-    assert _roles(result, text, name) == {PUBLIC_FIGURE}
+    assert person_roles(result, text, name) == {PUBLIC_FIGURE}
 
 
 @pytest.mark.parametrize(
