@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -28,9 +27,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.common import isolated_env, sourceguard_command  # noqa: E402
+
 TARGET_SECONDS = 1.0
 SECRET = "bench-cli-start-secret-0123456789abcdef"
-UNSET = ("SOURCEGUARD_DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR", "SOURCEGUARD_CONFIG")
 
 # (arguments, expected exit code). ``token revoke`` of a name that has no active token is the
 # whole revoke path (store opened, looked up) ending in exit 2; a real revoke works only once.
@@ -50,16 +50,8 @@ COMMANDS: tuple[tuple[tuple[str, ...], int], ...] = (
 SCREENING = ((("token", "create", "--role", "editor", "--name", "bench-desk-{n}"), 0),)
 
 
-def sourceguard_command() -> list[str]:
-    script = Path(sys.executable).with_name("sourceguard")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
 def bench_env(data_dir: Path) -> dict[str, str]:
-    env = {**os.environ, "SOURCEGUARD_DATA_DIR": str(data_dir), "SOURCEGUARD_SECRET_KEY": SECRET}
-    for name in UNSET:
-        env.pop(name, None)
-    return env
+    return isolated_env(data_dir, SECRET)
 
 
 def seed_store(env: dict[str, str], records: int = 20) -> None:

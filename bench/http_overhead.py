@@ -37,17 +37,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.common import corpus_dir  # noqa: E402
+from bench.common import corpus_dir, isolated_env, sourceguard_command  # noqa: E402
 
 TARGET_OVERHEAD = 0.20
 SECRET = "bench-http-overhead-secret-0123456789ab"
-UNSET = ("SOURCEGUARD_DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR", "SOURCEGUARD_CONFIG")
 WARM_UP_TEXT = "Warm-up: Karam Haddad, a nurse, said the clinic in the old town was shelled."
-
-
-def sourceguard_command() -> list[str]:
-    script = Path(sys.executable).with_name("sourceguard")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
 
 
 def free_port() -> int:
@@ -73,16 +67,9 @@ class Service:
 
     def __init__(self, data_dir: Path, workers: int, threads: int, cache: bool) -> None:
         self.port = free_port()
-        self.env = {
-            **os.environ,
-            "SOURCEGUARD_DATA_DIR": str(data_dir),
-            "SOURCEGUARD_SECRET_KEY": SECRET,
-            "SOURCEGUARD_THREADS": str(threads),
-        }
+        self.env = isolated_env(data_dir, SECRET, SOURCEGUARD_THREADS=str(threads))
         if not cache:
             self.env["SOURCEGUARD_NLP_CACHE_PARAGRAPHS"] = "0"
-        for name in UNSET:
-            self.env.pop(name, None)
         self.workers = workers
         self.log_path = data_dir / "server.log"
         self.proc: subprocess.Popen[bytes] | None = None
