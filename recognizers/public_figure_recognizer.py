@@ -198,24 +198,11 @@ SIGNATURE_READ = 90
 """Characters read after the name for the rest of its line (bounded: linear cost)."""
 
 
-def _doc_text(doc: Doc) -> str:
-    """``doc.text`` once per document: spaCy rebuilds the string on every access (O(n) a call,
-    so once per mention was quadratic)."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
-
-
-TEXT_KEY = "sourceguard.public_figure_recognizer.text"
-
-
-def _signature_line(mention: Mention, doc: Doc) -> bool:
+def _signature_line(mention: Mention, text: str, doc: Doc) -> bool:
     """A name alone at the start of a line with only a credit after it: 'X / Agency',
     'X, Agency' (an ORG entity), 'X, December 5, 2018' (a DATE), '— X (@handle)' (a post's
     author). A place after the comma ('X, Aleppo') is a caption, not a credit."""
     line_start = mention.start - len(mention.left)
-    text = _doc_text(doc)
     if line_start > 0 and text[line_start - 1] != "\n":
         return False  # the context window opens at a sentence, not at a line
     if not LINE_OPENING_RE.search(mention.left):
@@ -250,7 +237,7 @@ def _org_after(doc: Doc, i: int) -> int | None:
     return end
 
 
-def _affiliation(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
+def _affiliation(mention: Mention, text: str, doc: Doc) -> tuple[float, list[str]] | None:
     """A named organisation the person speaks for: 'X of Human Rights Watch said', 'AFP's X'.
 
     Before the name the organisation's possessive ('Amnesty International's X') names its own
@@ -273,7 +260,6 @@ def _affiliation(mention: Mention, doc: Doc) -> tuple[float, list[str]] | None:
     end = _org_after(doc, after + 1)
     if end is None:
         return None
-    text = _doc_text(doc)
     tail = doc[end].idx if end < len(doc) else len(text)
     speech_next = bool(SPEECH_AFTER_RE.match(text[tail : tail + SPEECH_WINDOW]))
     closes = end >= len(doc) or doc[end].text in ATTRIBUTION_END or speech_next
@@ -338,7 +324,7 @@ class _Lists:
             (joined and self.credited)
             or mention.credit
             or _second_of_credit(mention)
-            or _signature_line(mention, self.doc)
+            or _signature_line(mention, self.text, self.doc)
         )
         self.title = _plural_title(mention) or (self.title if joined else None)
         if verdict:
@@ -387,7 +373,7 @@ class PublicFigureRecognizer(MentionRecognizer):
             return 0.8, ["well-known public figure (gazetteer)"]
         if len(mention.parts) == 1 and self.gazetteer.has_single(mention.parts[0]):
             return 0.7, ["well-known public figure (gazetteer alias)"]
-        verdict = (doc is not None and _affiliation(mention, doc)) or None
+        verdict = (doc is not None and _affiliation(mention, text, doc)) or None
         if verdict:
             return verdict
         if mention.credit:
